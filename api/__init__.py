@@ -1,0 +1,1 @@
+"""Tornado handlers for the REST and WebSocket API (arrives with the API issue)."""

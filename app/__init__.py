@@ -1,0 +1,1 @@
+"""The Panel dashboard (arrives with the dashboard issue)."""

@@ -1,0 +1,1 @@
+"""Core of the backtest workbench: engine, runners, store, DSL and services. No web imports."""

@@ -1,0 +1,171 @@
+"""``workbench``: the command line of the backtest workbench.
+
+    workbench backtest ALGORITHM.py [--data-folder DIR] [--output DIR] [--parameter NAME VALUE]...
+    workbench data generate --symbols SPY,AAPL --start 2020-01-01 --end 2020-12-31 --resolution minute \
+        --seed 7 --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from lean_runner.progress_lines import parse_completion, parse_log_line, parse_progress_line, parse_statistic
+from lean_runner.settings import Settings
+
+
+def new_result_folder(project: Path, now: datetime | None = None) -> Path:
+    """``<project>/backtests/<YYYY-MM-DD_HH-MM-SS>``, made unique when that second is taken."""
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
+    base = project / "backtests"
+    base.mkdir(parents=True, exist_ok=True)
+    candidate = base / stamp
+    suffix = 1
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            suffix += 1
+            candidate = base / f"{stamp}_{suffix}"
+
+
+def new_algorithm_id() -> str:
+    """A 10-digit id starting with 1, like lean-cli's backtest ids."""
+    return "1" + "".join(random.choice("0123456789") for _ in range(9))
+
+
+def _progress_bar(fraction: float, when: str, equity: float, width: int = 30) -> str:
+    filled = round(fraction * width)
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  {when[:10]}  equity {equity:,.2f}"
+
+
+def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | None,
+                         parameters: dict[str, str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Run one backtest on the embedded engine in a subprocess, showing progress and the statistics."""
+    algorithm = algorithm.expanduser().resolve()
+    if not algorithm.is_file():
+        err.write(f"error: algorithm file not found: {algorithm}\n")
+        return 2
+    folder = output.expanduser().resolve() if output else new_result_folder(algorithm.parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    algorithm_id = new_algorithm_id()
+    config = {
+        "environment": "backtesting", "algorithm-language": "Python", "algorithm-location": str(algorithm),
+        "algorithm-type-name": algorithm.stem, "algorithm-id": algorithm_id,
+        "data-folder": str(settings.data_folder.resolve()), "results-destination-folder": str(folder),
+        "parameters": parameters, "close-automatically": True,
+        "workbench-cache-folder": str(settings.cache_folder),
+    }
+    (folder / "config").write_text(json.dumps({"id": int(algorithm_id)}, indent=4))
+    statistics: list[tuple[str, str]] = []
+    errors: list[str] = []
+    completion = None
+    interactive = err.isatty()
+    with tempfile.TemporaryDirectory(prefix="workbench-") as tmp:
+        config_path = Path(tmp) / "config.json"
+        config_path.write_text(json.dumps(config, indent=4))
+        process = subprocess.Popen([sys.executable, "-m", "lean_runner.engine", "--config", str(config_path)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        assert process.stdout is not None
+        try:
+            for line in process.stdout:
+                progress = parse_progress_line(line)
+                if progress is not None:
+                    if interactive:
+                        err.write(_progress_bar(progress.progress, progress.time, progress.equity))
+                        err.flush()
+                    continue
+                statistic = parse_statistic(line)
+                if statistic is not None:
+                    statistics.append(statistic)
+                    continue
+                completion = completion or parse_completion(line)
+                parsed = parse_log_line(line)
+                if parsed and parsed[0] == "ERROR":
+                    errors.append(parsed[1])
+                if parsed and (parsed[1].startswith(("Debug:", "Log:", "Error:")) or parsed[0] == "ERROR"):
+                    if interactive:
+                        err.write("\r\033[K")
+                    err.write(parsed[1] + "\n")
+            code = process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            code = process.wait()
+    if interactive:
+        err.write("\n")
+    if statistics:
+        width = max(len(name) for name, _ in statistics)
+        out.write("\nSTATISTICS\n")
+        for name, value in statistics:
+            out.write(f"  {name.ljust(width)}  {value}\n")
+    if completion:
+        out.write(f"\n{int(completion['data_points']):,} data points in {completion['seconds']:.2f} s "
+                  f"({completion['kdps']:.0f}k data points per second)\n")
+    out.write(f"\nResults: {folder}\n")
+    if code != 0:
+        err.write(f"Backtest failed (exit code {code}). See {folder / 'log.txt'}\n")
+    return code
+
+
+def run_generate_command(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+    from lean_runner.engine.data.synthetic import generate_synthetic_data
+
+    symbols = [s.strip().upper() for s in args.symbols.split(",") if s.strip()]
+    template = settings.data_folder if (settings.data_folder / "market-hours").is_dir() else None
+    written = generate_synthetic_data(Path(args.out), symbols, date.fromisoformat(args.start),
+                                      date.fromisoformat(args.end), args.resolution, args.seed,
+                                      template_data_folder=template)
+    out.write(f"Wrote {len(written)} files of synthetic {args.resolution} data for {', '.join(symbols)} "
+              f"to {Path(args.out).resolve()}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Backtest workbench for QuantConnect LEAN.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    backtest = commands.add_parser("backtest", help="Run a LEAN Python algorithm on the embedded engine.")
+    backtest.add_argument("algorithm", type=Path, help="the algorithm's .py file")
+    backtest.add_argument("--data-folder", type=Path, help="LEAN data folder (default: WORKBENCH_DATA_FOLDER)")
+    backtest.add_argument("--output", type=Path, help="result folder (default: <project>/backtests/<timestamp>)")
+    backtest.add_argument("--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                          help="algorithm parameter, read with get_parameter (repeatable)")
+    backtest.add_argument("--engine", choices=["local"], default="local",
+                          help="where to run it (the docker engine arrives with the runner issue)")
+
+    data = commands.add_parser("data", help="Market data tools.")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    generate = data_commands.add_parser("generate", help="Write deterministic synthetic LEAN-format data.")
+    generate.add_argument("--symbols", required=True, help="comma-separated tickers, e.g. SPY,AAPL")
+    generate.add_argument("--start", required=True, help="first date, YYYY-MM-DD")
+    generate.add_argument("--end", required=True, help="last date, YYYY-MM-DD")
+    generate.add_argument("--resolution", default="minute", choices=["daily", "hour", "minute", "second"])
+    generate.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
+    generate.add_argument("--out", required=True, help="output data folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env(data_folder=getattr(args, "data_folder", None))
+    if args.command == "backtest":
+        return run_backtest_command(args.algorithm, settings=settings, output=args.output,
+                                    parameters={name: value for name, value in args.parameter})
+    if args.command == "data" and args.data_command == "generate":
+        return run_generate_command(args, settings)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

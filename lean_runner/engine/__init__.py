@@ -1,0 +1,1 @@
+"""The embedded LEAN-compatible backtesting engine."""

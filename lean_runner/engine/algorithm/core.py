@@ -1,0 +1,349 @@
+"""``QCAlgorithm``: the base class LEAN Python algorithms derive from.
+
+Setup, securities, parameters, messages and charts live here; orders are in
+``trading.py`` and indicator helpers in ``indicator_helpers.py``. The engine
+attaches itself as ``_runtime`` before calling ``initialize``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from lean_runner.engine.algorithm.indicator_helpers import IndicatorHelpersMixin
+from lean_runner.engine.algorithm.runtime import AlgorithmRuntime
+from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
+from lean_runner.engine.algorithm.trading import TradingMixin
+from lean_runner.engine.clock import AlgorithmClock
+from lean_runner.engine.enums import Resolution
+from lean_runner.engine.naming import lean_names, to_snake
+from lean_runner.engine.portfolio import SecurityPortfolioManager
+from lean_runner.engine.securities import Security, SecurityManager
+from lean_runner.engine.transactions import SecurityTransactionManager
+
+END_OF_DAY = time(23, 59, 59, 999999)
+
+
+class AlgorithmConfigurationError(ValueError):
+    """A setup call received something LEAN would reject; the message says what to change."""
+
+
+def _to_datetime(args: tuple[Any, ...], what: str) -> datetime:
+    if len(args) == 3:
+        return datetime(int(args[0]), int(args[1]), int(args[2]))
+    if len(args) == 1:
+        value = args[0]
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        if isinstance(value, str):
+            return datetime.fromisoformat(value)
+    raise AlgorithmConfigurationError(f"{what} takes (year, month, day) or a date; got {args!r}.")
+
+
+class StatisticsView:
+    """``self.statistics.summary``: the summary statistics as they stand now."""
+
+    def __init__(self, algorithm: QCAlgorithm) -> None:
+        self._algorithm = algorithm
+
+    @property
+    def summary(self) -> dict[str, str]:
+        runtime = self._algorithm._runtime
+        return runtime.summary_statistics() if runtime is not None else {}
+
+    Summary = summary
+
+
+@lean_names
+class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
+    """Derive from this class and override ``initialize`` and ``on_data`` (either naming style)."""
+
+    def __init__(self) -> None:
+        self._runtime: AlgorithmRuntime | None = None
+        self._clock = AlgorithmClock(_new_york())
+        self.securities = SecurityManager()
+        self.portfolio = SecurityPortfolioManager(self.securities)
+        self.transactions = SecurityTransactionManager(self.securities, self.portfolio, self._clock,
+                                                       self._dispatch_order_event, self._on_fill)
+        self.settings = AlgorithmSettings()
+        self.universe_settings = UniverseSettings()
+        self.statistics = StatisticsView(self)
+        self._start_date = datetime(1998, 1, 1)
+        self._end_date = datetime.combine(date.today() - timedelta(days=1), END_OF_DAY)
+        self._parameters: dict[str, str] = {}
+        self._locked = False
+        self._is_warming_up = False
+        self._benchmark_symbol: Any = "SPY"
+        self._benchmark_function: Any = None
+        self._name = type(self).__name__
+        self._moo_warning_sent = False
+        self.live_mode = False
+        self._fill_listeners: list[Any] = []
+
+    # --- events the engine calls; user classes override either naming style --------------------
+    def initialize(self) -> None:
+        """Set dates, cash and securities here."""
+
+    def on_data(self, data: Any) -> None:
+        """Called with each ``Slice`` of data."""
+
+    def on_order_event(self, order_event: Any) -> None:
+        """Called for every order event (submitted, filled, canceled, invalid...)."""
+
+    def on_end_of_algorithm(self) -> None:
+        """Called once after the last data."""
+
+    def on_end_of_day(self, symbol: Any = None) -> None:
+        """Called at the end of each trading day."""
+
+    def on_securities_changed(self, changes: Any) -> None:
+        """Called when securities are added or removed."""
+
+    def on_warmup_finished(self) -> None:
+        """Called once when warm-up ends."""
+
+    def _dispatch_order_event(self, event: Any) -> None:
+        handler = _user_handler(self, "on_order_event")
+        if handler is not None:
+            handler(event)
+
+    def _on_fill(self, security: Security, order: Any, event: Any) -> None:
+        for listener in self._fill_listeners:
+            listener(security, order, event)
+
+    # --- time -------------------------------------------------------------------------------------
+    @property
+    def time(self) -> datetime:
+        return self._clock.local_time
+
+    @property
+    def utc_time(self) -> datetime:
+        return self._clock.utc_time
+
+    @property
+    def start_date(self) -> datetime:
+        return self._start_date
+
+    @property
+    def end_date(self) -> datetime:
+        return self._end_date
+
+    @property
+    def time_zone(self) -> Any:
+        return self._clock.time_zone
+
+    @property
+    def is_warming_up(self) -> bool:
+        return self._is_warming_up
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    def set_name(self, name: str) -> None:
+        self._name = name
+
+    # --- setup ------------------------------------------------------------------------------------
+    def _require_unlocked(self, what: str) -> None:
+        if self._locked:
+            raise AlgorithmConfigurationError(f"{what} can only be called in initialize().")
+
+    def set_start_date(self, *args: Any) -> None:
+        self._require_unlocked("set_start_date")
+        self._start_date = _to_datetime(args, "set_start_date").replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def set_end_date(self, *args: Any) -> None:
+        self._require_unlocked("set_end_date")
+        self._end_date = datetime.combine(_to_datetime(args, "set_end_date").date(), END_OF_DAY)
+
+    def set_cash(self, *args: Any) -> None:
+        """``set_cash(100000)`` or ``set_cash("USD", 100000)``."""
+        if len(args) == 1:
+            amount = args[0]
+        elif len(args) >= 2 and str(args[0]).upper() == "USD":
+            amount = args[1]
+        else:
+            raise NotImplementedError(f"set_cash{args!r}: only the account currency (USD) is supported.")
+        self.portfolio.set_cash(float(amount))
+
+    def set_account_currency(self, currency: str, starting_cash: float | None = None) -> None:
+        if currency.upper() != "USD":
+            raise NotImplementedError(f"set_account_currency('{currency}'): only USD is supported.")
+        if starting_cash is not None:
+            self.set_cash(starting_cash)
+
+    @property
+    def account_currency(self) -> str:
+        return "USD"
+
+    def set_time_zone(self, time_zone: Any) -> None:
+        if str(time_zone) not in ("America/New_York", "US/Eastern"):
+            raise NotImplementedError(f"set_time_zone('{time_zone}'): the embedded engine runs in "
+                                      f"America/New_York, the US equity exchange time zone.")
+
+    def set_benchmark(self, benchmark: Any) -> None:
+        """A ticker, a ``Symbol`` or a function of time returning the benchmark value."""
+        self._require_unlocked("set_benchmark")
+        if callable(benchmark) and not isinstance(benchmark, str):
+            self._benchmark_function, self._benchmark_symbol = benchmark, None
+        else:
+            self._benchmark_function, self._benchmark_symbol = None, benchmark
+
+    def set_brokerage_model(self, brokerage: Any, account_type: Any = None) -> None:
+        if int(brokerage) != 0 or (account_type is not None and int(account_type) != 0):
+            raise NotImplementedError("set_brokerage_model: only BrokerageName.DEFAULT with a margin account "
+                                      "is supported by the embedded engine yet.")
+
+    def set_warm_up(self, period: Any, resolution: Any = None) -> None:
+        raise NotImplementedError("set_warm_up is not supported by the embedded engine yet.")
+
+    set_warmup = set_warm_up
+
+    def set_parameters(self, parameters: dict[str, str]) -> None:
+        self._parameters = {str(k): str(v) for k, v in parameters.items()}
+
+    def get_parameter(self, name: str, default_value: Any = None) -> Any:
+        """The parameter's text, converted to the type of ``default_value`` when one is given."""
+        if name not in self._parameters:
+            return default_value
+        text = self._parameters[name]
+        if isinstance(default_value, bool):
+            return text.strip().lower() in ("1", "true", "yes")
+        if isinstance(default_value, int):
+            return int(float(text))
+        if isinstance(default_value, float):
+            return float(text)
+        return text
+
+    def get_parameters(self) -> dict[str, str]:
+        return dict(self._parameters)
+
+    # --- securities -------------------------------------------------------------------------------
+    def add_equity(self, ticker: str, resolution: Any = None, market: str | None = None, fill_forward: bool = True,
+                   leverage: float = 0.0, extended_market_hours: bool = False,
+                   data_normalization_mode: Any = None) -> Security:
+        """Subscribe to a US equity; the default resolution is minute, as in LEAN."""
+        runtime = self._require_runtime()
+        if resolution is None:
+            resolution = self.universe_settings.resolution
+        return runtime.add_security(str(ticker), int(resolution), market or "usa", fill_forward, float(leverage),
+                                    extended_market_hours, data_normalization_mode)
+
+    def add_security(self, security_type: Any, ticker: str, resolution: Any = None, market: str | None = None,
+                     fill_forward: bool = True, leverage: float = 0.0, extended_market_hours: bool = False,
+                     data_normalization_mode: Any = None) -> Security:
+        if int(security_type) != 1:
+            raise NotImplementedError(f"add_security(SecurityType {int(security_type)}): the embedded engine "
+                                      f"supports US equities only.")
+        return self.add_equity(ticker, resolution, market, fill_forward, leverage, extended_market_hours,
+                               data_normalization_mode)
+
+    def remove_security(self, symbol: Any, tag: str | None = None) -> bool:
+        if symbol not in self.securities:
+            return False
+        security = self.securities[symbol]
+        if security.invested:
+            self.liquidate(security.symbol, tag=tag or "Removed")
+        self._require_runtime().remove_security(security)
+        return True
+
+    def _require_runtime(self) -> AlgorithmRuntime:
+        if self._runtime is None:
+            raise RuntimeError("This algorithm is not attached to an engine; run it with the embedded engine.")
+        return self._runtime
+
+    def __getattr__(self, name: str) -> Any:
+        # PascalCase access to snake_case members defined on user subclasses or instances.
+        if name[:1].isupper():
+            snake = to_snake(name)
+            if snake != name:
+                try:
+                    return object.__getattribute__(self, snake)
+                except AttributeError:
+                    pass
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    # --- messages ---------------------------------------------------------------------------------
+    def debug(self, message: Any) -> None:
+        self._require_runtime().message("debug", str(message))
+
+    def log(self, message: Any) -> None:
+        self._require_runtime().message("log", str(message))
+
+    def error(self, message: Any) -> None:
+        self._require_runtime().message("error", str(message))
+
+    def quit(self, message: str = "") -> None:
+        raise AlgorithmQuit(message)
+
+    # --- charts and statistics --------------------------------------------------------------------
+    def plot(self, *args: Any) -> None:
+        """``plot(chart, series, value)``, ``plot(series, value)`` or ``plot(chart, indicator, ...)``."""
+        runtime = self._require_runtime()
+        if len(args) == 2:
+            runtime.plot("Strategy Equity", str(args[0]), float(args[1]))
+            return
+        if len(args) == 3 and not hasattr(args[1], "current"):
+            runtime.plot(str(args[0]), str(args[1]), float(args[2]))
+            return
+        chart, *indicators = args
+        for indicator in indicators:
+            runtime.plot(str(chart), indicator.name, float(indicator.current.value))
+
+    def plot_indicator(self, chart: str, *indicators: Any) -> None:
+        """Plot indicators on every update; pass ``True`` first to wait until they are ready."""
+        wait_for_ready = True
+        if indicators and isinstance(indicators[0], bool):
+            wait_for_ready, indicators = indicators[0], indicators[1:]
+        runtime = self._require_runtime()
+        for indicator in indicators:
+            def on_update(sender: Any, point: Any, indicator: Any = indicator) -> None:
+                if not wait_for_ready or indicator.is_ready:
+                    runtime.plot(chart, indicator.name, float(point.value))
+            indicator.updated += on_update
+
+    def set_runtime_statistic(self, name: str, value: Any) -> None:
+        self._require_runtime().set_runtime_statistic(name, str(value))
+
+    def set_summary_statistic(self, name: str, value: Any) -> None:
+        self._require_runtime().set_summary_statistic(name, str(value))
+
+    def history(self, symbols: Any, periods: Any = None, resolution: Any = None, **kwargs: Any) -> Any:
+        return self._require_runtime().history(symbols, periods, resolution, **kwargs)
+
+
+class AlgorithmQuit(Exception):
+    """Raised by ``self.quit()`` to stop the algorithm early without an error."""
+
+
+def _new_york() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("America/New_York")
+
+
+def _user_handler(algorithm: QCAlgorithm, snake_name: str) -> Any:
+    """The user's override of an event, whichever naming style it was written in, or None."""
+    from lean_runner.engine.naming import to_pascal
+
+    cls = type(algorithm)
+    for klass in cls.__mro__:
+        if klass is QCAlgorithm:
+            break
+        for name in (snake_name, to_pascal(snake_name)):
+            if name in vars(klass):
+                return getattr(algorithm, name)
+    return None
+
+
+def user_handler(algorithm: QCAlgorithm, snake_name: str) -> Any:
+    return _user_handler(algorithm, snake_name)
+
+
+Resolution_ = Resolution

@@ -1,0 +1,33 @@
+"""What an algorithm asks of the engine running it (implemented by the backtest engine)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Protocol
+
+from lean_runner.engine.securities import Security
+
+
+class AlgorithmRuntime(Protocol):
+    """The engine side of ``QCAlgorithm``: securities, data, messages, charts and statistics."""
+
+    def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
+                     extended_market_hours: bool, data_normalization_mode: Any) -> Security: ...
+
+    def remove_security(self, security: Security) -> None: ...
+
+    def message(self, level: str, text: str) -> None: ...
+
+    def plot(self, chart: str, series: str, value: float) -> None: ...
+
+    def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None: ...
+
+    def unregister_indicator(self, indicator: Any) -> None: ...
+
+    def summary_statistics(self) -> dict[str, str]: ...
+
+    def set_summary_statistic(self, name: str, value: str) -> None: ...
+
+    def set_runtime_statistic(self, name: str, value: str) -> None: ...
+
+    def history(self, symbols: Any, periods: int | timedelta | None, resolution: Any, **kwargs: Any) -> Any: ...

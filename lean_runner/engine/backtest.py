@@ -1,0 +1,482 @@
+"""The backtest loop: time slices over every subscription, in LEAN's order of operations.
+
+Per slice, as LEAN's algorithm manager does it:
+1. scheduled events whose time has passed fire first (the midnight "Daily
+   Sampling" among them), with the clock at the event time and the previous
+   slice's prices;
+2. the slice's bars update their securities (trade bars move the price, quote
+   bars the bid/ask; the internal benchmark feed only moves the benchmark);
+3. indicators registered on the data are updated;
+4. open non-market orders are scanned against the new data;
+5. ``on_data`` runs if the slice holds algorithm data; market orders placed
+   there fill at once;
+6. the intraday equity sample and progress report follow.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
+from lean_runner.engine.data_services import DataServices
+from lean_runner.engine.dotnet_format import smart_round
+from lean_runner.engine.enums import DataNormalizationMode, Resolution
+from lean_runner.engine.feed import (
+    RESOLUTION_FOLDER,
+    RESOLUTION_PERIOD_NS,
+    Subscription,
+    adjust,
+    expected_end_times,
+    fill_forward,
+    make_subscription,
+)
+from lean_runner.engine.fees import InteractiveBrokersFeeModel
+from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
+from lean_runner.engine.indicators.base import IndicatorBase
+from lean_runner.engine.market_data import DataDictionary, QuoteBar, Slice, TradeBar
+from lean_runner.engine.sampling import PerformanceSampler, resample_period
+from lean_runner.engine.securities import Security, SecurityExchange
+from lean_runner.engine.statistics_collector import StatisticsCollector
+from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+
+NS = 1_000_000_000
+_UTC_EPOCH = datetime(1970, 1, 1)
+
+
+class MissingDataError(LookupError):
+    """The data folder lacks data the algorithm asked for; the message says what and how to get it."""
+
+
+@dataclass
+class Progress:
+    """One progress report: LEAN's progress fraction plus what a live chart needs."""
+
+    fraction: float
+    algorithm_time: datetime
+    equity: float
+    data_points: int
+    orders: int
+    fees: float
+    net_profit: float
+    drawdown: float
+
+
+@dataclass
+class _Registration:
+    indicator: Any
+    selector: Any
+    symbol: Symbol
+
+
+@dataclass
+class EngineMessages:
+    """Messages from the algorithm, kept for ``<id>-log.txt`` and echoed to the engine log."""
+
+    lines: list[str] = field(default_factory=list)
+
+
+class BacktestEngine:
+    """Runs one algorithm over LEAN data; implements the ``AlgorithmRuntime`` the algorithm calls."""
+
+    def __init__(self, algorithm: QCAlgorithm, data: DataServices, *, parameters: dict[str, str] | None = None,
+                 on_message: Callable[[str, str, datetime], None] | None = None,
+                 on_progress: Callable[[Progress], None] | None = None, progress_interval: float = 0.5) -> None:
+        self.algorithm = algorithm
+        self.data = data
+        self.parameters = dict(parameters or {})
+        self._on_message = on_message or (lambda level, text, when: None)
+        self._on_progress = on_progress or (lambda progress: None)
+        self._progress_interval = progress_interval
+        self._hours = data.market_hours.exchange_hours("Equity", "usa")
+        self._subscriptions: list[Subscription] = []
+        self._pending_security_setup: list[Security] = []
+        self._registrations: dict[Any, list[_Registration]] = {}
+        self._initialized = False
+        self._times: np.ndarray = np.empty(0, dtype=np.int64)
+        self._times_dirty = False
+        self.data_points = 0
+        self.messages: list[tuple[datetime, str, str]] = []
+        self.runtime_statistics: dict[str, str] = {}
+        self.summary_extras: dict[str, str] = {}
+        self._benchmark_security: Security | None = None
+        self.sampler: PerformanceSampler | None = None
+        self.collector: StatisticsCollector | None = None
+        self.last_slice_utc_ns = 0
+        self.start_utc_ns = 0
+        self.end_utc_ns = 0
+        self.started_wall = 0.0
+        self.finished_wall = 0.0
+
+    # ================================================================= AlgorithmRuntime
+    def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
+                     extended_market_hours: bool, data_normalization_mode: Any) -> Security:
+        if data_normalization_mode is not None and int(data_normalization_mode) != DataNormalizationMode.ADJUSTED:
+            raise NotImplementedError("add_equity(data_normalization_mode=...): only DataNormalizationMode."
+                                      "ADJUSTED (LEAN's default) is supported by the embedded engine.")
+        if resolution == Resolution.TICK:
+            raise NotImplementedError("add_equity(resolution=Resolution.TICK): tick data is not supported by the "
+                                      "embedded engine; use SECOND, MINUTE, HOUR or DAILY.")
+        algorithm = self.algorithm
+        existing = algorithm.securities.get(ticker.upper())
+        if existing is not None and not existing.is_delisted:
+            return existing
+        security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
+                                      market, fill_forward, leverage or 2.0, extended_market_hours)
+        algorithm.securities[security.symbol] = security
+        if self._initialized:
+            self._subscribe(security, algorithm.time.date())
+            self._notify_securities_changed(added=[security], removed=[])
+        else:
+            self._pending_security_setup.append(security)
+        return security
+
+    def _new_security(self, ticker: str, resolution: int, market: str, fill_forward: bool, leverage: float,
+                      extended: bool) -> Security:
+        map_file = self.data.map_files.get(ticker)
+        sid = self.data.security_id(ticker, map_file)
+        symbol = Symbol(ticker, SecurityIdentifier(sid, ticker.upper(), market, 1))
+        properties = self.data.symbol_properties.get(market, ticker.upper(), "equity")
+        security = Security(symbol, SecurityExchange(self._hours, self.algorithm._clock), properties, resolution,
+                            leverage, fill_forward, extended)
+        security.fee_model = InteractiveBrokersFeeModel()
+        security.fill_model = EquityFillModel()
+        security.slippage_model = NullSlippageModel()
+        return security
+
+    def remove_security(self, security: Security) -> None:
+        for subscription in self._subscriptions:
+            if subscription.security is security:
+                subscription.removed = True
+        self._times_dirty = True
+        self._notify_securities_changed(added=[], removed=[security])
+
+    def message(self, level: str, text: str) -> None:
+        when = self.algorithm.time
+        self.messages.append((when, level, text))
+        self._on_message(level, text, when)
+
+    def plot(self, chart: str, series: str, value: float) -> None:
+        if self.sampler is not None and not self.algorithm.is_warming_up:
+            self.sampler.add_user_point(chart, series, self._utc_seconds(), float(value))
+
+    def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None:
+        security = self.algorithm.securities[symbol]
+        if resolution is not None and int(resolution) != security.resolution:
+            raise NotImplementedError(
+                f"register_indicator({security.symbol}, resolution={Resolution(int(resolution)).name}): indicators "
+                f"at a resolution other than the subscription's ({Resolution(security.resolution).name}) need "
+                f"consolidators, which the embedded engine does not support yet.")
+        self._registrations.setdefault(security.symbol, []).append(
+            _Registration(indicator, selector, security.symbol))
+
+    def unregister_indicator(self, indicator: Any) -> None:
+        for registrations in self._registrations.values():
+            registrations[:] = [r for r in registrations if r.indicator is not indicator]
+
+    def summary_statistics(self) -> dict[str, str]:
+        if self.collector is None:
+            return {}
+        return self.collector.summary(final=False)
+
+    def set_summary_statistic(self, name: str, value: str) -> None:
+        self.summary_extras[name] = value
+
+    def set_runtime_statistic(self, name: str, value: str) -> None:
+        self.runtime_statistics[name] = value
+
+    def history(self, symbols: Any, periods: Any, resolution: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("history() is not supported by the embedded engine yet.")
+
+    # ================================================================= setup
+    def initialize(self) -> None:
+        """Run the algorithm's ``initialize`` and load its data."""
+        algorithm = self.algorithm
+        algorithm._runtime = self
+        algorithm.set_parameters(self.parameters)
+        handler = user_handler(algorithm, "initialize")
+        if handler is None:
+            raise TypeError(f"{type(algorithm).__name__} does not define initialize(); LEAN algorithms must set "
+                            f"their dates, cash and securities there.")
+        handler()
+        algorithm._locked = True
+        if algorithm.end_date < algorithm.start_date:
+            raise ValueError(f"The end date {algorithm.end_date:%Y-%m-%d} is before the start date "
+                             f"{algorithm.start_date:%Y-%m-%d}; fix set_start_date/set_end_date.")
+        tz = self._hours.time_zone
+        self.start_utc_ns = _local_to_utc_ns(algorithm.start_date, tz)
+        self.end_utc_ns = _local_to_utc_ns(algorithm.end_date, tz)
+        algorithm._clock.set_utc_ns(self.start_utc_ns)
+        self._setup_benchmark()
+        start_day = algorithm.start_date.date()
+        for security in self._pending_security_setup:
+            self._subscribe(security, start_day)
+        self._pending_security_setup.clear()
+        self._initialized = True
+        self.collector = StatisticsCollector(algorithm, self.data.interest_rate)
+        algorithm._fill_listeners.append(self.collector.on_fill)
+        self.sampler = PerformanceSampler(
+            portfolio_value=lambda: algorithm.portfolio.total_portfolio_value,
+            benchmark_value=self._benchmark_value,
+            sale_volume=lambda: algorithm.portfolio.total_sale_volume,
+            exposure=self._exposure,
+            capacity=self.collector.capacity_value,
+            period=resample_period(algorithm.start_date, algorithm.end_date))
+        self.sampler.start(self.start_utc_ns / NS)
+        self.collector.sampler = self.sampler
+        self.collector.start_equity = algorithm.portfolio.total_portfolio_value
+
+    def _setup_benchmark(self) -> None:
+        algorithm = self.algorithm
+        if algorithm._benchmark_function is not None:
+            return
+        ticker = str(algorithm._benchmark_symbol)
+        benchmark = self._new_security(ticker, Resolution.HOUR, "usa", False, 1.0, False)
+        benchmark.is_internal = True
+        self._benchmark_security = benchmark
+        first_day = self._hours.previous_trading_day(algorithm.start_date.date())
+        subscription = self._load(benchmark, "trade", Resolution.HOUR, first_day, internal=True)
+        if subscription is None:
+            raise MissingDataError(self._missing_message(ticker, Resolution.HOUR, first_day, benchmark=True))
+        # Bars before the start only prime the benchmark's price; they make no slices.
+        start_index = int(np.searchsorted(subscription.end_utc, self.start_utc_ns, side="right"))
+        if start_index:
+            benchmark.update_trade_bar(subscription.bar(start_index - 1))  # type: ignore[arg-type]
+        subscription.cursor = start_index
+        self._subscriptions.append(subscription)
+        self._times_dirty = True
+
+    def _benchmark_value(self, local_time: datetime) -> float:
+        function = self.algorithm._benchmark_function
+        if function is not None:
+            return smart_round(float(function(local_time)))
+        assert self._benchmark_security is not None
+        return smart_round(self._benchmark_security.price)
+
+    def _subscribe(self, security: Security, from_day: date) -> None:
+        loaded = False
+        for kind in ("trade", "quote") if security.subscribes_quotes else ("trade",):
+            subscription = self._load(security, kind, security.resolution, from_day, internal=False)
+            if subscription is None:
+                continue
+            # Data before the current time (adding at run time) is skipped.
+            subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
+            self._subscriptions.append(subscription)
+            loaded = loaded or kind == "trade"
+        if not loaded:
+            raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
+        self._times_dirty = True
+
+    def _current_utc_ns(self) -> int:
+        return max(self.algorithm._clock.utc_ns, self.start_utc_ns)
+
+    def _load(self, security: Security, kind: str, resolution: int, from_day: date,
+              internal: bool) -> Subscription | None:
+        reader = self.data.reader
+        ticker = security.symbol.value
+        end_day = self.algorithm.end_date.date()
+        folder = RESOLUTION_FOLDER[resolution]
+        if kind == "trade":
+            bars: Any = reader.trade_bars(ticker, folder, from_day, end_day,
+                                          extended_market_hours=security.extended_market_hours)
+        else:
+            bars = reader.quote_bars(ticker, folder, from_day, end_day,
+                                     extended_market_hours=security.extended_market_hours)
+        if len(bars) == 0:
+            return None
+        bars = adjust(bars, self.data.factor_files.get(ticker), "Adjusted")
+        flags = np.zeros(len(bars), dtype=bool)
+        if security.fill_forward and not internal:
+            expected = expected_end_times(self._hours, resolution, from_day, end_day, security.extended_market_hours)
+            until = int(bars.end_time[-1]) if resolution == Resolution.DAILY else int(expected[-1]) \
+                if len(expected) else int(bars.end_time[-1])
+            bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
+        return make_subscription(security, kind, resolution, internal, bars, flags, self._hours)
+
+    def _missing_message(self, ticker: str, resolution: int, day: date, benchmark: bool = False) -> str:
+        folder = RESOLUTION_FOLDER[resolution]
+        what = "benchmark " if benchmark else ""
+        path = f"equity/usa/{folder}/{ticker.lower()}" + (".zip" if resolution >= Resolution.HOUR else "/")
+        hint = (" Change it with self.set_benchmark(...) or set_benchmark(lambda time: 1) for none."
+                if benchmark else "")
+        return (f"No {folder} data for {what}{ticker.upper()} from {day:%Y-%m-%d} to "
+                f"{self.algorithm.end_date:%Y-%m-%d} in {self.data.data_folder}: expected {path}.{hint} "
+                f"Point --data-folder at a LEAN data folder that has it, or generate synthetic data with "
+                f"`workbench data generate --symbols {ticker.upper()} --resolution {folder} ...`.")
+
+    # ================================================================= the loop
+    def run(self, on_begin: Callable[[], None] | None = None) -> None:
+        """Initialize, stream every slice, then finish; exceptions propagate to the launcher."""
+        self.started_wall = wallclock.perf_counter()
+        self.initialize()
+        if on_begin is not None:
+            on_begin()
+        algorithm = self.algorithm
+        added = [s for s in algorithm.securities.values()]
+        if added:
+            self._notify_securities_changed(added=added, removed=[])
+        sampler, clock = self.sampler, algorithm._clock
+        assert sampler is not None
+        on_data = user_handler(algorithm, "on_data")
+        next_midnight = algorithm.start_date
+        tz = self._hours.time_zone
+        next_midnight_ns = _local_to_utc_ns(next_midnight, tz)
+        last_progress = 0.0
+        self._report_progress(force=True)
+        index = 0
+        try:
+            while True:
+                if self._times_dirty:
+                    self._times = self._merged_times()
+                    self._times_dirty = False
+                    index = 0
+                if index >= len(self._times):
+                    break
+                t = int(self._times[index])
+                index += 1
+                # 1. past scheduled events: the daily sample at each midnight up to now.
+                while next_midnight_ns <= t:
+                    clock.set_local(next_midnight)
+                    sampler.sample_daily(next_midnight_ns / NS, next_midnight)
+                    next_midnight += timedelta(days=1)
+                    next_midnight_ns = _local_to_utc_ns(next_midnight, tz)
+                clock.set_utc_ns(t)
+                self.last_slice_utc_ns = t
+                # 2-3. apply the slice's data.
+                bars, quotes = self._apply_slice(t)
+                # 4. scan open orders on the new data.
+                algorithm.transactions.scan()
+                # 5. the algorithm.
+                if (bars or quotes) and on_data is not None:
+                    on_data(Slice(clock.local_time, bars, quotes, clock.utc_time))
+                # 6. samples and progress.
+                sampler.sample_intraday(t / NS)
+                assert self.collector is not None
+                self.collector.on_slice(t, bars)
+                now = wallclock.perf_counter()
+                if now - last_progress >= self._progress_interval:
+                    last_progress = now
+                    self._report_progress()
+        except AlgorithmQuit as quit_request:
+            if str(quit_request):
+                self.message("debug", str(quit_request))
+        end_handler = user_handler(algorithm, "on_end_of_algorithm")
+        if end_handler is not None:
+            end_handler()
+        final_ns = self.last_slice_utc_ns or self.start_utc_ns
+        clock.set_utc_ns(final_ns)
+        algorithm.transactions.scan()
+        assert self.collector is not None
+        self.collector.on_finish(final_ns)
+        sampler.sample_daily(final_ns / NS, clock.local_time)
+        self.finished_wall = wallclock.perf_counter()
+        self._report_progress(force=True, final=True)
+
+    def _merged_times(self) -> np.ndarray:
+        now = self._current_utc_ns() if self._initialized and self.last_slice_utc_ns else self.start_utc_ns
+        parts = []
+        for subscription in self._subscriptions:
+            if subscription.removed:
+                continue
+            ends = subscription.end_utc[subscription.cursor:]
+            parts.append(ends[(ends > now) & (ends <= self.end_utc_ns)])
+        if not parts:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def _apply_slice(self, t: int) -> tuple[DataDictionary, DataDictionary]:
+        bars = DataDictionary()
+        quotes = DataDictionary()
+        for subscription in self._subscriptions:
+            cursor = subscription.cursor
+            ends = subscription.end_utc
+            if subscription.removed or cursor >= len(ends) or ends[cursor] != t:
+                continue
+            subscription.cursor = cursor + 1
+            bar = subscription.bar(cursor)
+            self.data_points += 1
+            security = subscription.security
+            if isinstance(bar, TradeBar):
+                security.update_trade_bar(bar)
+                if not subscription.internal:
+                    bars[security.symbol] = bar
+                    self._update_indicators(security.symbol, bar)
+                    assert self.collector is not None
+                    self.collector.on_trade_bar(security, bar)
+            else:
+                assert isinstance(bar, QuoteBar)
+                security.update_quote_bar(bar)
+                if not subscription.internal:
+                    quotes[security.symbol] = bar
+        return bars, quotes
+
+    def _update_indicators(self, symbol: Symbol, bar: TradeBar) -> None:
+        registrations = self._registrations.get(symbol)
+        if not registrations:
+            return
+        for registration in registrations:
+            indicator = registration.indicator
+            selector = registration.selector
+            if selector is not None:
+                indicator.update(bar.end_time, float(selector(bar)))
+            elif isinstance(indicator, IndicatorBase) and indicator.takes_bars:
+                indicator.update(bar)
+            else:
+                indicator.update(bar.end_time, bar.close)
+
+    def _notify_securities_changed(self, added: list[Security], removed: list[Security]) -> None:
+        handler = user_handler(self.algorithm, "on_securities_changed")
+        if handler is not None:
+            from lean_runner.engine.securities_changes import SecurityChanges
+
+            handler(SecurityChanges(added, removed))
+
+    def _exposure(self) -> tuple[float, float]:
+        portfolio = self.algorithm.portfolio
+        tpv = portfolio.total_portfolio_value
+        if not tpv:
+            return 0.0, 0.0
+        long_value = sum(s.holdings.holdings_value for s in self.algorithm.securities.values()
+                         if s.holdings.quantity > 0)
+        short_value = sum(s.holdings.holdings_value for s in self.algorithm.securities.values()
+                          if s.holdings.quantity < 0)
+        return long_value / tpv, short_value / tpv
+
+    # ================================================================= progress
+    def _utc_seconds(self) -> float:
+        return self.algorithm._clock.utc_ns / NS
+
+    def progress_fraction(self, final: bool = False) -> float:
+        """LEAN's definition: whole days processed over days in the range, capped at 0.999 until the end."""
+        if final:
+            return 1.0
+        algorithm = self.algorithm
+        start = datetime.fromtimestamp(self.start_utc_ns / NS, tz=UTC)
+        total_days = (algorithm.end_date.date() - start.date()).days + 1
+        processed = int((self.algorithm._clock.utc_ns - self.start_utc_ns) / NS // 86_400)
+        return round(min(max(processed, 0) / total_days, 0.999), 3) if total_days > 0 else 0.0
+
+    def _report_progress(self, force: bool = False, final: bool = False) -> None:
+        portfolio = self.algorithm.portfolio
+        sampler = self.sampler
+        equity = portfolio.total_portfolio_value
+        drawdown = 0.0
+        if sampler is not None and sampler.drawdown.values:
+            drawdown = float(sampler.drawdown.values[-1][1] or 0.0)
+        start_equity = self.collector.start_equity if self.collector else equity
+        self._on_progress(Progress(
+            fraction=self.progress_fraction(final), algorithm_time=self.algorithm.time, equity=equity,
+            data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
+            fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
+            drawdown=drawdown))
+
+
+def _local_to_utc_ns(local: datetime, tz: Any) -> int:
+    aware = local.replace(tzinfo=tz)
+    delta = aware.astimezone(UTC).replace(tzinfo=None) - _UTC_EPOCH
+    return (delta.days * 86_400 + delta.seconds) * NS + delta.microseconds * 1000

@@ -1,0 +1,171 @@
+"""Subscriptions: a security's bars as arrays, adjusted, fill-forwarded and stamped in UTC.
+
+The engine merges the ``end_utc`` stamps of all subscriptions into time slices
+and walks each subscription with a cursor, so no bar object is made until the
+algorithm needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_runner.engine.data.bars import QuoteBars, TradeBars, adjust_quote_bars, adjust_trade_bars
+from lean_runner.engine.data.factor_files import FactorFile
+from lean_runner.engine.data.market_hours import ExchangeHours
+from lean_runner.engine.data.timeconv import NS_PER_DAY, date_to_ns, local_ns_to_utc_ns
+from lean_runner.engine.enums import Resolution
+from lean_runner.engine.market_data import Bar, QuoteBar, TradeBar
+from lean_runner.engine.securities import Security
+
+I64 = npt.NDArray[np.int64]
+RESOLUTION_PERIOD_NS = {Resolution.SECOND: 1_000_000_000, Resolution.MINUTE: 60_000_000_000,
+                        Resolution.HOUR: 3_600_000_000_000, Resolution.DAILY: NS_PER_DAY}
+RESOLUTION_FOLDER = {Resolution.SECOND: "second", Resolution.MINUTE: "minute", Resolution.HOUR: "hour",
+                     Resolution.DAILY: "daily", Resolution.TICK: "tick"}
+_EPOCH = datetime(1970, 1, 1)
+
+
+def ns_to_local_datetime(ns: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=int(ns) // 1000)
+
+
+@dataclass
+class Subscription:
+    """One data stream (trade or quote bars) feeding one security."""
+
+    security: Security
+    kind: str  # "trade" or "quote"
+    resolution: int
+    internal: bool
+    bars: TradeBars | QuoteBars
+    end_utc: I64
+    fill_forward: npt.NDArray[np.bool_]
+    period: timedelta
+    cursor: int = 0
+    removed: bool = False
+    consumers: list[Any] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.end_utc)
+
+    def bar(self, index: int) -> TradeBar | QuoteBar:
+        """Materialise bar ``index`` as LEAN's object (the only place bar objects are made)."""
+        bars = self.bars
+        start = ns_to_local_datetime(int(bars.time[index]))
+        ff = bool(self.fill_forward[index])
+        symbol = self.security.symbol
+        if isinstance(bars, TradeBars):
+            trade = TradeBar(start, symbol, float(bars.open[index]), float(bars.high[index]), float(bars.low[index]),
+                             float(bars.close[index]), float(bars.volume[index]), self.period, ff)
+            trade.end_time = ns_to_local_datetime(int(bars.end_time[index]))
+            return trade
+        bid = None if np.isnan(bars.bid_close[index]) else Bar(
+            float(bars.bid_open[index]), float(bars.bid_high[index]), float(bars.bid_low[index]),
+            float(bars.bid_close[index]))
+        ask = None if np.isnan(bars.ask_close[index]) else Bar(
+            float(bars.ask_open[index]), float(bars.ask_high[index]), float(bars.ask_low[index]),
+            float(bars.ask_close[index]))
+        quote = QuoteBar(start, symbol, bid, float(bars.bid_size[index]), ask, float(bars.ask_size[index]),
+                         self.period, ff)
+        quote.end_time = ns_to_local_datetime(int(bars.end_time[index]))
+        return quote
+
+
+def bar_day_array(local_ns: I64) -> npt.NDArray[np.datetime64]:
+    return (local_ns // NS_PER_DAY).astype("datetime64[D]")
+
+
+def adjust(bars: TradeBars | QuoteBars, factor_file: FactorFile, mode: str) -> TradeBars | QuoteBars:
+    """Scale prices by the factor of each bar's date (LEAN re-reads the factor once per date)."""
+    if len(bars) == 0 or mode == "Raw":
+        return bars
+    factors = factor_file.factors(bar_day_array(bars.time), mode)
+    if np.all(factors == 1.0):
+        return bars
+    if isinstance(bars, TradeBars):
+        return adjust_trade_bars(bars, factors)
+    return adjust_quote_bars(bars, factors)
+
+
+def expected_end_times(hours: ExchangeHours, resolution: int, start: date, end: date, extended: bool) -> I64:
+    """Local end stamps of every bar the exchange could produce in [start, end] at this resolution."""
+    ends: list[I64] = []
+    if resolution == Resolution.DAILY:
+        closes = [hours.market_close(day) for day in hours.trading_days(start, end)]
+        values = [_local_ns(c) for c in closes if c is not None]
+        return np.asarray(values, dtype=np.int64)
+    period = RESOLUTION_PERIOD_NS[resolution]
+    for day in hours.trading_days(start, end):
+        base = date_to_ns(day)
+        for window_start, window_end in hours.open_windows(day, extended):
+            first = base + int(window_start.total_seconds() * 1e9)
+            last = base + int(window_end.total_seconds() * 1e9)
+            first_end = (first // period) * period + period
+            ends.append(np.arange(first_end, last + 1, period, dtype=np.int64))
+    return np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
+
+
+def _local_ns(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+
+
+def fill_forward(bars: TradeBars | QuoteBars, expected_ends: I64, period_ns: int,
+                 until_ns: int) -> tuple[TradeBars | QuoteBars, npt.NDArray[np.bool_]]:
+    """Insert copies of the last bar where the exchange was open but no bar arrived.
+
+    A fill-forward trade bar carries the previous close as open, high, low and close
+    with zero volume, as LEAN's fill-forward clone does; quote sides likewise.
+    """
+    if len(bars) == 0:
+        return bars, np.zeros(0, dtype=bool)
+    actual = bars.end_time
+    grid = expected_ends[(expected_ends > actual[0]) & (expected_ends <= until_ns)]
+    merged = np.union1d(actual, grid)
+    if len(merged) == len(actual):
+        return bars, np.zeros(len(actual), dtype=bool)
+    source = np.searchsorted(actual, merged, side="right") - 1
+    is_ff = actual[source] != merged
+    columns = bars.columns()
+    out: dict[str, Any] = {}
+    for name, values in columns.items():
+        taken = values[source]
+        if name == "end_time":
+            taken = merged
+        elif name == "time":
+            taken = np.where(is_ff, merged - min(period_ns, NS_PER_DAY), values[source])
+            if period_ns >= NS_PER_DAY:
+                taken = np.where(is_ff, values[source] + (merged - actual[source]), values[source])
+        out[name] = taken
+    result = type(bars)(**out)
+    if isinstance(result, TradeBars):
+        close = result.close
+        result = TradeBars(time=result.time, end_time=result.end_time,
+                           open=np.where(is_ff, close, result.open), high=np.where(is_ff, close, result.high),
+                           low=np.where(is_ff, close, result.low), close=close,
+                           volume=np.where(is_ff, 0.0, result.volume))
+    else:
+        q = result
+        result = QuoteBars(time=q.time, end_time=q.end_time,
+                           bid_open=np.where(is_ff, q.bid_close, q.bid_open),
+                           bid_high=np.where(is_ff, q.bid_close, q.bid_high),
+                           bid_low=np.where(is_ff, q.bid_close, q.bid_low), bid_close=q.bid_close,
+                           bid_size=q.bid_size,
+                           ask_open=np.where(is_ff, q.ask_close, q.ask_open),
+                           ask_high=np.where(is_ff, q.ask_close, q.ask_high),
+                           ask_low=np.where(is_ff, q.ask_close, q.ask_low), ask_close=q.ask_close,
+                           ask_size=q.ask_size)
+    return result, is_ff
+
+
+def make_subscription(security: Security, kind: str, resolution: int, internal: bool, bars: TradeBars | QuoteBars,
+                      fill_forward_flags: npt.NDArray[np.bool_], hours: ExchangeHours) -> Subscription:
+    period_ns = RESOLUTION_PERIOD_NS.get(resolution, NS_PER_DAY)
+    end_utc = local_ns_to_utc_ns(bars.end_time, hours.time_zone) if len(bars) else np.empty(0, dtype=np.int64)
+    return Subscription(security, kind, resolution, internal, bars, np.asarray(end_utc, dtype=np.int64),
+                        fill_forward_flags, timedelta(microseconds=period_ns // 1000))

@@ -1,0 +1,65 @@
+"""Fee models. The default is LEAN's Interactive Brokers model for US equities."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lean_runner.engine.naming import PascalCaseAttributes, lean_names
+from lean_runner.engine.orders import CashAmount, Order, OrderFee
+
+if TYPE_CHECKING:
+    from lean_runner.engine.securities import Security
+
+
+@lean_names
+class OrderFeeParameters(PascalCaseAttributes):
+    """What a fee model sees: ``parameters.security`` and ``parameters.order``."""
+
+    __slots__ = ("order", "security")
+
+    def __init__(self, security: Security, order: Order) -> None:
+        self.security = security
+        self.order = order
+
+
+@lean_names
+class FeeModel:
+    """Base class for custom fee models (override ``get_order_fee``)."""
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        return OrderFee(CashAmount(0.0, "USD"))
+
+
+@lean_names
+class InteractiveBrokersFeeModel(FeeModel):
+    """US equity: $0.005 a share, at least $1 an order, at most 0.5% of the order value; no rounding."""
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        quantity = abs(parameters.order.quantity)
+        per_share = 0.005 * quantity
+        maximum = 0.005 * quantity * parameters.security.price * parameters.security.multiplier
+        fee = max(1.0, per_share)
+        if maximum > 0:
+            fee = min(fee, maximum)
+        return OrderFee(CashAmount(fee, "USD"))
+
+
+@lean_names
+class ConstantFeeModel(FeeModel):
+    """A fixed fee per order."""
+
+    def __init__(self, fee: float, currency: str = "USD") -> None:
+        self._fee = float(fee)
+        self._currency = currency
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        return OrderFee(CashAmount(self._fee, self._currency))
+
+
+def compute_fee(model: Any, security: Security, order: Order) -> float:
+    """Ask any fee model (ours or a user's Python class, either naming style) for a fee amount."""
+    method = getattr(model, "get_order_fee", None) or model.GetOrderFee
+    fee = method(OrderFeeParameters(security, order))
+    value = getattr(fee, "value", None) or fee.Value
+    amount = getattr(value, "amount", None)
+    return float(value.Amount if amount is None else amount)

@@ -1,0 +1,224 @@
+"""LEAN's equity fill rules: when an order fills and at what price.
+
+Each rule returns ``(price, quantity)`` or ``None`` when the order cannot fill on
+the data the security has now. Market orders fill on the best-effort quote (ask
+to buy, bid to sell) when it is fresh, else on the last trade; other order types
+only fill on data that arrived after the order was placed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from lean_runner.engine.enums import OrderDirection, OrderType, Resolution
+from lean_runner.engine.naming import lean_names
+from lean_runner.engine.orders import Order
+
+if TYPE_CHECKING:
+    from lean_runner.engine.securities import Security
+
+STALE_PRICE_TIME_SPAN = timedelta(hours=1)
+Fill = tuple[float, float]
+
+
+@lean_names
+class NullSlippageModel:
+    def get_slippage_approximation(self, asset: Security, order: Order) -> float:
+        return 0.0
+
+
+@lean_names
+class ConstantSlippageModel:
+    """Slippage as a fixed fraction of the price, against the trader."""
+
+    def __init__(self, slippage_percent: float) -> None:
+        self._percent = float(slippage_percent)
+
+    def get_slippage_approximation(self, asset: Security, order: Order) -> float:
+        return asset.price * self._percent
+
+
+def slippage_of(model: Any, security: Security, order: Order) -> float:
+    if model is None:
+        return 0.0
+    method = getattr(model, "get_slippage_approximation", None) or model.GetSlippageApproximation
+    return float(method(security, order))
+
+
+def _against_trader(price: float, slippage: float, order: Order) -> float:
+    return price + slippage if order.direction == OrderDirection.BUY else price - slippage
+
+
+def _is_fresh(end_time: datetime, now: datetime) -> bool:
+    return now - end_time <= STALE_PRICE_TIME_SPAN
+
+
+def best_effort_price(security: Security, direction: int, now: datetime) -> float:
+    """Ask (buy) or bid (sell) from a fresh quote bar, else the last trade close."""
+    quote = security.last_quote_bar
+    if quote is not None and _is_fresh(quote.end_time, now):
+        side = quote.ask if direction == OrderDirection.BUY else quote.bid
+        if side is not None and side.close != 0:
+            return float(side.close)
+    trade = security.last_trade_bar
+    if trade is not None and _is_fresh(trade.end_time, now):
+        return float(trade.close)
+    if quote is not None:
+        side = quote.ask if direction == OrderDirection.BUY else quote.bid
+        if side is not None and side.close != 0 and (trade is None or quote.end_time >= trade.end_time):
+            return float(side.close)
+    return float(security.price)
+
+
+def _exchange_open_for_fill(security: Security) -> bool:
+    bar = security.last_trade_bar or security.last_quote_bar
+    hours = security.exchange.hours
+    if bar is None:
+        return False
+    if security.resolution == Resolution.DAILY:
+        return bool(hours.is_trading_day(bar.end_time.date()))
+    # A bar that ends exactly at the close still counts as open: test its start.
+    return bool(hours.is_open(bar.time, security.extended_market_hours))
+
+
+class EquityFillModel:
+    """Fill rules for US equities (market, market-on-open/close, limit, stop, stop-limit, LIT, trailing)."""
+
+    def fill(self, security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+        handler = _HANDLERS.get(order.type)
+        if handler is None:
+            raise NotImplementedError(f"Order type {OrderType(order.type).name} is not supported for equities.")
+        return handler(security, order, submitted_local, now)
+
+
+def market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    if not _exchange_open_for_fill(security):
+        return None
+    price = best_effort_price(security, order.direction, now)
+    if price == 0:
+        return None
+    return _against_trader(price, slippage_of(security.slippage_model, security, order), order), order.quantity
+
+
+def market_on_open_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    bar = security.last_trade_bar
+    if bar is None or bar.time < submitted_local or bar.is_fill_forward:
+        return None
+    if not security.exchange.hours.is_open(bar.time, False) and security.resolution != Resolution.DAILY:
+        return None
+    return _against_trader(bar.open, slippage_of(security.slippage_model, security, order), order), order.quantity
+
+
+def market_on_close_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    hours = security.exchange.hours
+    day = submitted_local.date()
+    close = hours.market_close(day)
+    if close is None or submitted_local >= close:
+        close = hours.market_close(hours.next_trading_day(day))
+    bar = security.last_trade_bar
+    if close is None or now < close or bar is None or bar.end_time < close - _bar_period(security):
+        return None
+    return _against_trader(bar.close, slippage_of(security.slippage_model, security, order), order), order.quantity
+
+
+def _bar_period(security: Security) -> timedelta:
+    return {Resolution.SECOND: timedelta(seconds=1), Resolution.MINUTE: timedelta(minutes=1),
+            Resolution.HOUR: timedelta(hours=1)}.get(security.resolution, timedelta(days=1))
+
+
+def _new_trade_bar(security: Security, submitted_local: datetime) -> Any:
+    bar = security.last_trade_bar
+    if bar is None or bar.end_time <= submitted_local or not _exchange_open_for_fill(security):
+        return None
+    return bar
+
+
+def limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    bar = _new_trade_bar(security, submitted_local)
+    limit = order.limit_price
+    if bar is None or limit is None:
+        return None
+    if order.direction == OrderDirection.BUY and bar.low < limit:
+        return min(bar.open, limit), order.quantity
+    if order.direction == OrderDirection.SELL and bar.high > limit:
+        return max(bar.open, limit), order.quantity
+    return None
+
+
+def stop_market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    bar = _new_trade_bar(security, submitted_local)
+    stop = order.stop_price
+    if bar is None or stop is None:
+        return None
+    slip = slippage_of(security.slippage_model, security, order)
+    if order.direction == OrderDirection.SELL and bar.low <= stop:
+        return min(stop, bar.open) - slip, order.quantity
+    if order.direction == OrderDirection.BUY and bar.high >= stop:
+        return max(stop, bar.open) + slip, order.quantity
+    return None
+
+
+def stop_limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    bar = _new_trade_bar(security, submitted_local)
+    stop, limit = order.stop_price, order.limit_price
+    if bar is None or stop is None or limit is None:
+        return None
+    if order.direction == OrderDirection.BUY:
+        if not order.stop_triggered and bar.high > stop:
+            order.stop_triggered = True
+        if order.stop_triggered and bar.close < limit:
+            return min(bar.high, limit), order.quantity
+    else:
+        if not order.stop_triggered and bar.low < stop:
+            order.stop_triggered = True
+        if order.stop_triggered and bar.close > limit:
+            return max(bar.low, limit), order.quantity
+    return None
+
+
+def limit_if_touched_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    bar = _new_trade_bar(security, submitted_local)
+    trigger, limit = order.trigger_price, order.limit_price
+    if bar is None or trigger is None or limit is None:
+        return None
+    if not order.trigger_touched:
+        touched = bar.low <= trigger if order.direction == OrderDirection.BUY else bar.high >= trigger
+        if not touched:
+            return None
+        order.trigger_touched = True
+    price = best_effort_price(security, order.direction, now)
+    if order.direction == OrderDirection.BUY and price <= limit:
+        return min(price, limit), order.quantity
+    if order.direction == OrderDirection.SELL and price >= limit:
+        return max(price, limit), order.quantity
+    return None
+
+
+def trailing_stop_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+    fill = stop_market_fill(security, order, submitted_local, now)
+    if fill is not None:
+        order.stop_triggered = True
+        return fill
+    bar = _new_trade_bar(security, submitted_local)
+    if bar is not None and order.stop_price is not None and order.trailing_amount is not None:
+        amount = order.trailing_amount
+        if order.direction == OrderDirection.SELL:
+            candidate = bar.high * (1 - amount) if order.trailing_as_percentage else bar.high - amount
+            order.stop_price = max(order.stop_price, candidate)
+        else:
+            candidate = bar.low * (1 + amount) if order.trailing_as_percentage else bar.low + amount
+            order.stop_price = min(order.stop_price, candidate)
+    return None
+
+
+_HANDLERS = {
+    OrderType.MARKET: market_fill,
+    OrderType.MARKET_ON_OPEN: market_on_open_fill,
+    OrderType.MARKET_ON_CLOSE: market_on_close_fill,
+    OrderType.LIMIT: limit_fill,
+    OrderType.STOP_MARKET: stop_market_fill,
+    OrderType.STOP_LIMIT: stop_limit_fill,
+    OrderType.LIMIT_IF_TOUCHED: limit_if_touched_fill,
+    OrderType.TRAILING_STOP: trailing_stop_fill,
+}

@@ -1,0 +1,86 @@
+"""The public LEAN API of the embedded engine: what ``from AlgorithmImports import *`` provides."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time as _time_module
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Tuple, Union  # noqa: UP035 - LEAN algorithms use these names
+
+import numpy as np
+import pandas as pd
+
+from lean_runner.engine.algorithm.core import QCAlgorithm
+from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
+from lean_runner.engine.algorithm.trading import PortfolioTarget
+from lean_runner.engine.enums import (
+    AccountType,
+    AlgorithmStatus,
+    BrokerageName,
+    DataNormalizationMode,
+    InsightDirection,
+    Market,
+    MovingAverageType,
+    OrderDirection,
+    OrderField,
+    OrderResponseErrorCode,
+    OrderStatus,
+    OrderType,
+    Resolution,
+    SecurityType,
+    SeriesType,
+    TickType,
+)
+from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
+from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
+from lean_runner.engine.indicators import (
+    ExponentialMovingAverage,
+    Identity,
+    IndicatorBase,
+    IndicatorDataPoint,
+    MovingAverageConvergenceDivergence,
+    RollingWindow,
+    SimpleMovingAverage,
+)
+from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
+from lean_runner.engine.orders import (
+    CashAmount,
+    Order,
+    OrderEvent,
+    OrderFee,
+    OrderProperties,
+    OrderResponse,
+    OrderTicket,
+    SubmitOrderRequest,
+    TimeInForce,
+    UpdateOrderFields,
+)
+from lean_runner.engine.portfolio import SecurityPortfolioManager
+from lean_runner.engine.securities import Equity, Security, SecurityHolding, SecurityManager
+from lean_runner.engine.securities_changes import SecurityChanges
+from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+
+QCAlgorithmFramework = QCAlgorithm
+EquityExchange = None
+Indicator = IndicatorBase
+PythonIndicator = IndicatorBase
+
+__all__ = [
+    "AccountType", "AlgorithmSettings", "AlgorithmStatus", "Any", "Bar", "BrokerageName", "CashAmount",
+    "ConstantFeeModel", "ConstantSlippageModel", "DataNormalizationMode", "Decimal", "Dict", "Equity",
+    "EquityFillModel", "ExponentialMovingAverage", "FeeModel", "Identity", "Indicator", "IndicatorBase",
+    "IndicatorDataPoint", "InsightDirection", "InteractiveBrokersFeeModel", "List", "Market",
+    "MovingAverageConvergenceDivergence", "MovingAverageType", "NullSlippageModel", "Optional", "Order",
+    "OrderDirection", "OrderEvent", "OrderFee", "OrderFeeParameters", "OrderField", "OrderProperties",
+    "OrderResponse", "OrderResponseErrorCode", "OrderStatus", "OrderTicket", "OrderType", "PortfolioTarget",
+    "PythonIndicator", "QCAlgorithm", "QCAlgorithmFramework", "QuoteBar", "Resolution", "RollingWindow",
+    "Security", "SecurityChanges", "SecurityHolding", "SecurityIdentifier", "SecurityManager",
+    "SecurityPortfolioManager", "SecurityType", "SeriesType", "SimpleMovingAverage", "Slice",
+    "SubmitOrderRequest", "Symbol", "TickType", "TimeInForce", "TradeBar", "Tuple", "Union",
+    "UniverseSettings", "UpdateOrderFields", "date", "datetime", "json", "math", "np", "pd", "random",
+    "time", "timedelta",
+]
+_ = _time_module

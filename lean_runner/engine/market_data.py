@@ -1,0 +1,244 @@
+"""Market data objects handed to algorithms: ``TradeBar``, ``QuoteBar``, ``Bar`` and the ``Slice``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from lean_runner.engine.naming import lean_names
+from lean_runner.engine.symbol import Symbol
+
+MARKET_DATA_TYPE_TRADE_BAR = 1
+MARKET_DATA_TYPE_QUOTE_BAR = 2
+
+
+@lean_names
+class Bar:
+    """One side of a quote bar (or the OHLC of anything)."""
+
+    __slots__ = ("close", "high", "low", "open")
+
+    def __init__(self, open: float = 0.0, high: float = 0.0, low: float = 0.0, close: float = 0.0) -> None:
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+
+    def __repr__(self) -> str:
+        return f"O: {self.open} H: {self.high} L: {self.low} C: {self.close}"
+
+
+@lean_names
+class TradeBar:
+    """A bar of trades. ``time`` is the bar start, ``end_time`` when it was delivered (local time)."""
+
+    __slots__ = ("close", "end_time", "high", "is_fill_forward", "low", "open", "period", "symbol", "time",
+                 "volume")
+
+    data_type = MARKET_DATA_TYPE_TRADE_BAR
+
+    def __init__(self, time: datetime | None = None, symbol: Symbol | None = None, open: float = 0.0,
+                 high: float = 0.0, low: float = 0.0, close: float = 0.0, volume: float = 0.0,
+                 period: timedelta = timedelta(minutes=1), is_fill_forward: bool = False) -> None:
+        self.time = time if time is not None else datetime(1998, 1, 1)
+        self.symbol = symbol
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+        self.period = period
+        self.end_time = self.time + period
+        self.is_fill_forward = is_fill_forward
+
+    @property
+    def price(self) -> float:
+        return self.close
+
+    @property
+    def value(self) -> float:
+        return self.close
+
+    def update(self, last_trade: float, bid_price: float = 0.0, ask_price: float = 0.0, volume: float = 0.0,
+               bid_size: float = 0.0, ask_size: float = 0.0) -> None:
+        """Fold a trade into the bar (used by consolidators and custom code)."""
+        if self.open == 0:
+            self.open = self.high = self.low = last_trade
+        self.high = max(self.high, last_trade)
+        self.low = min(self.low, last_trade)
+        self.close = last_trade
+        self.volume += volume
+
+    def clone(self) -> TradeBar:
+        return TradeBar(self.time, self.symbol, self.open, self.high, self.low, self.close, self.volume,
+                        self.period, self.is_fill_forward)
+
+    def __repr__(self) -> str:
+        return (f"{self.symbol}: O: {self.open} H: {self.high} L: {self.low} C: {self.close} "
+                f"V: {self.volume}")
+
+
+@lean_names
+class QuoteBar:
+    """A bar of quotes with ``bid`` and ``ask`` sides; ``close`` is the mid (or the side present)."""
+
+    __slots__ = ("ask", "bid", "end_time", "is_fill_forward", "last_ask_size", "last_bid_size", "period",
+                 "symbol", "time")
+
+    data_type = MARKET_DATA_TYPE_QUOTE_BAR
+
+    def __init__(self, time: datetime | None = None, symbol: Symbol | None = None, bid: Bar | None = None,
+                 last_bid_size: float = 0.0, ask: Bar | None = None, last_ask_size: float = 0.0,
+                 period: timedelta = timedelta(minutes=1), is_fill_forward: bool = False) -> None:
+        self.time = time if time is not None else datetime(1998, 1, 1)
+        self.symbol = symbol
+        self.bid = bid
+        self.ask = ask
+        self.last_bid_size = last_bid_size
+        self.last_ask_size = last_ask_size
+        self.period = period
+        self.end_time = self.time + period
+        self.is_fill_forward = is_fill_forward
+
+    def _side(self, name: str) -> float:
+        bid = getattr(self.bid, name) if self.bid is not None else 0.0
+        ask = getattr(self.ask, name) if self.ask is not None else 0.0
+        if self.bid is not None and self.ask is not None:
+            return (bid + ask) / 2
+        return bid if self.bid is not None else ask
+
+    @property
+    def open(self) -> float:
+        return self._side("open")
+
+    @property
+    def high(self) -> float:
+        return self._side("high")
+
+    @property
+    def low(self) -> float:
+        return self._side("low")
+
+    @property
+    def close(self) -> float:
+        return self._side("close")
+
+    @property
+    def price(self) -> float:
+        return self.close
+
+    @property
+    def value(self) -> float:
+        return self.close
+
+    def __repr__(self) -> str:
+        return f"{self.symbol}: Bid: {self.bid} Ask: {self.ask}"
+
+
+class DataDictionary(dict[Any, Any]):
+    """A dict keyed by ``Symbol`` that also answers to ticker strings and LEAN's method names."""
+
+    def contains_key(self, key: Any) -> bool:
+        return key in self
+
+    ContainsKey = contains_key
+
+    def try_get_value(self, key: Any) -> tuple[bool, Any]:
+        value = self.get(key)
+        return value is not None, value
+
+    TryGetValue = try_get_value
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+    Count = count
+
+    @property
+    def Keys(self) -> list[Any]:
+        return list(self.keys())
+
+    @property
+    def Values(self) -> list[Any]:
+        return list(self.values())
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            raise KeyError(
+                f"'{key}' wasn't found in the Slice object, likely because there was no data for this "
+                f"time step. Check with data.contains_key(\"{key}\") first.") from None
+
+
+@lean_names
+class Slice:
+    """All data for one moment: ``data["SPY"]``, ``data.bars``, ``data.quote_bars``, ``contains_key``."""
+
+    __slots__ = ("_all", "bars", "delistings", "dividends", "quote_bars", "splits", "symbol_changed_events",
+                 "ticks", "time", "utc_time")
+
+    def __init__(self, time: datetime, bars: DataDictionary, quote_bars: DataDictionary,
+                 utc_time: datetime | None = None) -> None:
+        self.time = time
+        self.utc_time = utc_time
+        self.bars = bars
+        self.quote_bars = quote_bars
+        self.ticks = DataDictionary()
+        self.splits = DataDictionary()
+        self.dividends = DataDictionary()
+        self.delistings = DataDictionary()
+        self.symbol_changed_events = DataDictionary()
+        self._all: DataDictionary | None = None
+
+    def _merged(self) -> DataDictionary:
+        if self._all is None:
+            merged = DataDictionary(self.quote_bars)
+            merged.update(self.bars)  # a trade bar wins over a quote bar for the same symbol, as in LEAN
+            self._all = merged
+        return self._all
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._merged()[key]
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.bars or key in self.quote_bars
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._merged())
+
+    def __len__(self) -> int:
+        return len(self._merged())
+
+    def contains_key(self, key: Any) -> bool:
+        return key in self
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._merged().get(key, default)
+
+    def try_get_value(self, key: Any) -> tuple[bool, Any]:
+        value = self._merged().get(key)
+        return value is not None, value
+
+    def keys(self) -> list[Any]:
+        return list(self._merged().keys())
+
+    def values(self) -> list[Any]:
+        return list(self._merged().values())
+
+    def items(self) -> list[tuple[Any, Any]]:
+        return list(self._merged().items())
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.bars) or bool(self.quote_bars)
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+    @property
+    def trade_bars(self) -> DataDictionary:
+        return self.bars

@@ -1,0 +1,429 @@
+"""Orders, order events, tickets and requests with LEAN's names, statuses and JSON forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from lean_runner.engine.dotnet_format import smart_round
+from lean_runner.engine.enums import OrderDirection, OrderField, OrderResponseErrorCode, OrderStatus, OrderType
+from lean_runner.engine.naming import PascalCaseAttributes, lean_names
+from lean_runner.engine.symbol import Symbol
+
+if TYPE_CHECKING:
+    from lean_runner.engine.transactions import SecurityTransactionManager
+
+CLOSED_STATUSES = frozenset({OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID})
+STATUS_NAMES = {0: "new", 1: "submitted", 2: "partiallyFilled", 3: "filled", 5: "canceled", 6: "none",
+                7: "invalid", 8: "cancelPending", 9: "updateSubmitted"}
+DIRECTION_NAMES = {0: "buy", 1: "sell", 2: "hold"}
+
+
+def _iso_utc(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lean_names
+class TimeInForce:
+    """How long an order stays open: GTC (LEAN's default), DAY, or good-til-date."""
+
+    __slots__ = ("expiry", "kind")
+
+    def __init__(self, kind: str, expiry: datetime | None = None) -> None:
+        self.kind = kind
+        self.expiry = expiry
+
+    @staticmethod
+    def good_til_date(expiry: datetime) -> TimeInForce:
+        return TimeInForce("gtd", expiry)
+
+    def to_json(self) -> dict[str, Any]:
+        return {} if self.expiry is None else {"expiry": _iso_utc(self.expiry)}
+
+
+TimeInForce.GOOD_TIL_CANCELED = TimeInForce("gtc")  # type: ignore[attr-defined]
+TimeInForce.GoodTilCanceled = TimeInForce.GOOD_TIL_CANCELED  # type: ignore[attr-defined]
+TimeInForce.DAY = TimeInForce("day")  # type: ignore[attr-defined]
+TimeInForce.Day = TimeInForce.DAY  # type: ignore[attr-defined]
+TimeInForce.GoodTilDate = TimeInForce.good_til_date  # type: ignore[attr-defined]
+
+
+@lean_names
+class OrderProperties(PascalCaseAttributes):
+    """Per-order options; ``time_in_force`` defaults to the algorithm's default order properties."""
+
+    __slots__ = ("time_in_force",)
+
+    def __init__(self, time_in_force: TimeInForce | None = None) -> None:
+        self.time_in_force = time_in_force or TimeInForce.GOOD_TIL_CANCELED  # type: ignore[attr-defined]
+
+
+@lean_names
+class Order(PascalCaseAttributes):
+    """One order. ``price`` is the average fill price; times are UTC like LEAN's."""
+
+    __slots__ = ("_utc_to_local", "canceled_time", "contingent_id", "created_time", "id", "last_fill_time",
+                 "last_update_time", "limit_price", "order_submission_data", "price", "properties", "quantity",
+                 "security_type", "status", "stop_price", "stop_triggered", "symbol", "tag", "time",
+                 "trailing_amount", "trailing_as_percentage", "trigger_price", "trigger_touched", "type")
+
+    def __init__(self, order_id: int, symbol: Symbol, quantity: float, order_type: int, time_utc: datetime,
+                 tag: str = "", properties: OrderProperties | None = None) -> None:
+        self.id = order_id
+        self.contingent_id = 0
+        self.symbol = symbol
+        self.quantity = float(quantity)
+        self.type = int(order_type)
+        self.status = OrderStatus.NEW
+        self.tag = tag or ""
+        self.properties = properties or OrderProperties()
+        self.time = time_utc
+        self.created_time = time_utc
+        self.last_fill_time: datetime | None = None
+        self.last_update_time: datetime | None = None
+        self.canceled_time: datetime | None = None
+        self.price = 0.0
+        self.security_type = int(symbol.security_type)
+        self.limit_price: float | None = None
+        self.stop_price: float | None = None
+        self.trigger_price: float | None = None
+        self.stop_triggered = False
+        self.trigger_touched = False
+        self.trailing_amount: float | None = None
+        self.trailing_as_percentage = False
+        self.order_submission_data: dict[str, float] = {"bidPrice": 0.0, "askPrice": 0.0, "lastPrice": 0.0}
+
+    @property
+    def direction(self) -> int:
+        if self.quantity > 0:
+            return OrderDirection.BUY
+        if self.quantity < 0:
+            return OrderDirection.SELL
+        return OrderDirection.HOLD
+
+    @property
+    def absolute_quantity(self) -> float:
+        return abs(self.quantity)
+
+    @property
+    def value(self) -> float:
+        return self.quantity * self.price
+
+    @property
+    def time_in_force(self) -> TimeInForce:
+        return self.properties.time_in_force
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    def to_json(self) -> dict[str, Any]:
+        """The order as LEAN writes it into ``<id>.json``'s ``orders``."""
+        data: dict[str, Any] = {
+            "type": self.type,
+            "id": self.id,
+            "contingentId": self.contingent_id,
+            "brokerId": [str(self.id)],
+            "symbol": self.symbol.to_json(),
+            "price": smart_round(self.price),
+            "priceCurrency": "USD",
+            "time": _iso_utc(self.time),
+            "createdTime": _iso_utc(self.created_time),
+            "lastFillTime": _iso_utc(self.last_fill_time),
+            "lastUpdateTime": _iso_utc(self.last_update_time),
+            "canceledTime": _iso_utc(self.canceled_time),
+            "quantity": self.quantity,
+            "status": int(self.status),
+            "tag": self.tag,
+            "properties": {"timeInForce": self.properties.time_in_force.to_json()},
+            "securityType": self.security_type,
+            "direction": int(self.direction),
+            "value": self.value,
+            "orderSubmissionData": self.order_submission_data,
+            "isMarketable": False,
+            "priceAdjustmentMode": 0,
+        }
+        if self.limit_price is not None:
+            data["limitPrice"] = self.limit_price
+        if self.stop_price is not None:
+            data["stopPrice"] = self.stop_price
+            if self.type in (OrderType.STOP_LIMIT, OrderType.TRAILING_STOP):
+                data["stopTriggered"] = self.stop_triggered
+        if self.trigger_price is not None:
+            data["triggerPrice"] = self.trigger_price
+            data["triggerTouched"] = self.trigger_touched
+        if self.trailing_amount is not None:
+            data["trailingAmount"] = self.trailing_amount
+            data["trailingAsPercentage"] = self.trailing_as_percentage
+        return {key: value for key, value in data.items() if value is not None}
+
+    def __repr__(self) -> str:
+        return (f"OrderId: {self.id} {STATUS_NAMES.get(int(self.status), self.status)} "
+                f"{OrderType(self.type).name} order for {self.quantity} unit{'s' if abs(self.quantity) != 1 else ''}"
+                f" of {self.symbol}")
+
+
+@lean_names
+class CashAmount(PascalCaseAttributes):
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount: float, currency: str = "USD") -> None:
+        self.amount = float(amount)
+        self.currency = currency
+
+
+@lean_names
+class OrderFee(PascalCaseAttributes):
+    """A fee in the account currency: ``fee.value.amount``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: CashAmount) -> None:
+        self.value = value
+
+    @staticmethod
+    def zero() -> OrderFee:
+        return OrderFee(CashAmount(0.0, "USD"))
+
+    def __repr__(self) -> str:
+        return f"{self.value.amount} {self.value.currency}"
+
+
+OrderFee.ZERO = OrderFee.zero()  # type: ignore[attr-defined]
+OrderFee.Zero = OrderFee.ZERO  # type: ignore[attr-defined]
+
+
+@lean_names
+class OrderEvent(PascalCaseAttributes):
+    """A change in an order's life: submitted, (partially) filled, canceled, invalid, updated."""
+
+    __slots__ = ("direction", "fill_price", "fill_price_currency", "fill_quantity", "id", "is_assignment",
+                 "limit_price", "message", "order_fee", "order_id", "quantity", "status", "stop_price", "symbol",
+                 "ticket", "trigger_price", "utc_time")
+
+    def __init__(self, order: Order, utc_time: datetime, order_fee: OrderFee | None = None, message: str = "",
+                 status: int | None = None, fill_price: float = 0.0, fill_quantity: float = 0.0) -> None:
+        self.order_id = order.id
+        self.id = 0
+        self.symbol = order.symbol
+        self.utc_time = utc_time
+        self.status = order.status if status is None else status
+        self.order_fee = order_fee or OrderFee.zero()
+        self.fill_price = fill_price
+        self.fill_price_currency = "USD"
+        self.fill_quantity = fill_quantity
+        self.direction = int(order.direction)
+        self.message = message
+        self.is_assignment = False
+        self.quantity = order.quantity
+        self.limit_price = order.limit_price
+        self.stop_price = order.stop_price
+        self.trigger_price = order.trigger_price
+        self.ticket: OrderTicket | None = None
+
+    @property
+    def absolute_fill_quantity(self) -> float:
+        return abs(self.fill_quantity)
+
+    @property
+    def is_fill(self) -> bool:
+        return self.status in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
+
+    def to_json(self, algorithm_id: str) -> dict[str, Any]:
+        """One entry of ``<id>-order-events.json``."""
+        data: dict[str, Any] = {
+            "id": f"{algorithm_id}-{self.order_id}-{self.id}",
+            "algorithmId": algorithm_id,
+            "orderId": self.order_id,
+            "orderEventId": self.id,
+            "symbol": str(self.symbol.id),
+            "symbolValue": self.symbol.value,
+            "symbolPermtick": self.symbol.value,
+            "time": self.utc_time.replace(tzinfo=__import__("datetime").UTC).timestamp(),
+            "status": STATUS_NAMES.get(int(self.status), "none"),
+        }
+        if self.order_fee.value.amount != 0:
+            data["orderFeeAmount"] = self.order_fee.value.amount
+            data["orderFeeCurrency"] = self.order_fee.value.currency
+        data.update({
+            "fillPrice": self.fill_price,
+            "fillPriceCurrency": self.fill_price_currency,
+            "fillQuantity": self.fill_quantity,
+            "direction": DIRECTION_NAMES[self.direction],
+        })
+        if self.message:
+            data["message"] = self.message
+        data["isAssignment"] = False
+        data["quantity"] = self.quantity
+        if self.stop_price is not None:
+            data["stopPrice"] = self.stop_price
+        if self.limit_price is not None:
+            data["limitPrice"] = self.limit_price
+        data["isInTheMoney"] = False
+        return data
+
+    def __repr__(self) -> str:
+        text = (f"Time: {self.utc_time} OrderID: {self.order_id} EventID: {self.id} Symbol: {self.symbol} "
+                f"Status: {OrderStatus(self.status).name.title()} Quantity: {self.quantity}")
+        if self.fill_quantity:
+            text += (f" FillQuantity: {self.fill_quantity} FillPrice: {self.fill_price} USD "
+                     f"OrderFee: {self.order_fee.value.amount} USD")
+        if self.message:
+            text += f" Message: {self.message}"
+        return text
+
+
+@lean_names
+class OrderResponse(PascalCaseAttributes):
+    __slots__ = ("error_code", "error_message", "order_id")
+
+    def __init__(self, order_id: int, error_code: int = OrderResponseErrorCode.NONE, error_message: str = "") -> None:
+        self.order_id = order_id
+        self.error_code = error_code
+        self.error_message = error_message
+
+    @property
+    def is_success(self) -> bool:
+        return self.error_code == OrderResponseErrorCode.NONE
+
+    @property
+    def is_error(self) -> bool:
+        return not self.is_success
+
+
+@lean_names
+class UpdateOrderFields(PascalCaseAttributes):
+    """Fields to change on an open order; ``None`` leaves a field as it is."""
+
+    __slots__ = ("limit_price", "quantity", "stop_price", "tag", "trailing_amount", "trigger_price")
+
+    def __init__(self, quantity: float | None = None, limit_price: float | None = None,
+                 stop_price: float | None = None, trigger_price: float | None = None,
+                 trailing_amount: float | None = None, tag: str | None = None) -> None:
+        self.quantity = quantity
+        self.limit_price = limit_price
+        self.stop_price = stop_price
+        self.trigger_price = trigger_price
+        self.trailing_amount = trailing_amount
+        self.tag = tag
+
+
+@lean_names
+class SubmitOrderRequest(PascalCaseAttributes):
+    """A request to place an order, for ``self.transactions.add_order(request)``."""
+
+    __slots__ = ("limit_price", "order_type", "properties", "quantity", "security_type", "stop_price", "symbol",
+                 "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
+
+    def __init__(self, order_type: int, security_type: int, symbol: Symbol, quantity: float, stop_price: float,
+                 limit_price: float, time: datetime | float | None = None, tag: str = "",
+                 properties: OrderProperties | None = None, trigger_price: float = 0.0,
+                 trailing_amount: float = 0.0, trailing_as_percentage: bool = False) -> None:
+        # LEAN has overloads with and without trigger price; a datetime in the 'time' slot is the common one.
+        self.order_type = int(order_type)
+        self.security_type = int(security_type)
+        self.symbol = symbol
+        self.quantity = float(quantity)
+        self.stop_price = float(stop_price)
+        self.limit_price = float(limit_price)
+        self.time = time
+        self.tag = tag
+        self.properties = properties
+        self.trigger_price = float(trigger_price)
+        self.trailing_amount = float(trailing_amount)
+        self.trailing_as_percentage = trailing_as_percentage
+
+
+@lean_names
+class OrderTicket(PascalCaseAttributes):
+    """The handle an algorithm gets for an order: status, fills, update and cancel."""
+
+    __slots__ = ("_manager", "_order", "order_events", "submit_request")
+
+    def __init__(self, manager: SecurityTransactionManager, order: Order,
+                 submit_request: SubmitOrderRequest | None = None) -> None:
+        self._manager = manager
+        self._order = order
+        self.order_events: list[OrderEvent] = []
+        self.submit_request = submit_request
+
+    @property
+    def order_id(self) -> int:
+        return self._order.id
+
+    @property
+    def symbol(self) -> Symbol:
+        return self._order.symbol
+
+    @property
+    def status(self) -> int:
+        return self._order.status
+
+    @property
+    def order_type(self) -> int:
+        return self._order.type
+
+    @property
+    def quantity(self) -> float:
+        return self._order.quantity
+
+    @property
+    def tag(self) -> str:
+        return self._order.tag
+
+    @property
+    def time(self) -> datetime:
+        return self._order.time
+
+    @property
+    def quantity_filled(self) -> float:
+        return sum(event.fill_quantity for event in self.order_events)
+
+    @property
+    def average_fill_price(self) -> float:
+        filled = [event for event in self.order_events if event.fill_quantity]
+        total = sum(event.fill_quantity for event in filled)
+        return sum(event.fill_price * event.fill_quantity for event in filled) / total if total else 0.0
+
+    @property
+    def order_closed(self) -> bool:
+        return self._order.status in CLOSED_STATUSES
+
+    def get(self, field: int) -> float:
+        """``ticket.get(OrderField.LIMIT_PRICE)`` and friends."""
+        order = self._order
+        values = {OrderField.LIMIT_PRICE: order.limit_price, OrderField.STOP_PRICE: order.stop_price,
+                  OrderField.TRIGGER_PRICE: order.trigger_price, OrderField.TRAILING_AMOUNT: order.trailing_amount,
+                  OrderField.TRAILING_AS_PERCENTAGE: float(order.trailing_as_percentage)}
+        value = values.get(int(field))
+        if value is None:
+            raise ValueError(f"Order {order.id} of type {OrderType(order.type).name} has no field "
+                             f"{OrderField(int(field)).name}.")
+        return float(value)
+
+    def update(self, fields: UpdateOrderFields) -> OrderResponse:
+        return self._manager.update_order(self._order, fields)
+
+    def update_quantity(self, quantity: float, tag: str | None = None) -> OrderResponse:
+        return self.update(UpdateOrderFields(quantity=quantity, tag=tag))
+
+    def update_limit_price(self, limit_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(UpdateOrderFields(limit_price=limit_price, tag=tag))
+
+    def update_stop_price(self, stop_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(UpdateOrderFields(stop_price=stop_price, tag=tag))
+
+    def update_trigger_price(self, trigger_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(UpdateOrderFields(trigger_price=trigger_price, tag=tag))
+
+    def update_trailing_amount(self, trailing_amount: float, tag: str | None = None) -> OrderResponse:
+        return self.update(UpdateOrderFields(trailing_amount=trailing_amount, tag=tag))
+
+    def update_tag(self, tag: str) -> OrderResponse:
+        return self.update(UpdateOrderFields(tag=tag))
+
+    def cancel(self, tag: str | None = None) -> OrderResponse:
+        return self._manager.cancel_order(self._order, tag)
+
+    def __repr__(self) -> str:
+        return repr(self._order)

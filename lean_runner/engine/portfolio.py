@@ -1,0 +1,172 @@
+"""The portfolio: cash, holdings, fills and the P&L records LEAN's statistics read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from lean_runner.engine.naming import lean_names
+from lean_runner.engine.securities import Security, SecurityHolding, SecurityManager
+
+
+@lean_names
+class CashBook(dict[str, Any]):
+    """Account currency cash only (the embedded engine trades USD equities)."""
+
+    def __init__(self, portfolio: SecurityPortfolioManager) -> None:
+        super().__init__()
+        self._portfolio = portfolio
+
+    @property
+    def total_value_in_account_currency(self) -> float:
+        return self._portfolio.cash
+
+    @property
+    def account_currency(self) -> str:
+        return "USD"
+
+
+@lean_names
+class SecurityPortfolioManager:
+    """``self.portfolio``: holdings by symbol, cash and portfolio-level totals."""
+
+    def __init__(self, securities: SecurityManager) -> None:
+        self._securities = securities
+        self.cash = 100_000.0
+        self.total_fees = 0.0
+        self.total_sale_volume_value = 0.0
+        # (utc time, pnl) of every position-reducing fill; LEAN's win/loss statistics read these.
+        self.transaction_records: list[tuple[datetime, float]] = []
+        self.cash_book = CashBook(self)
+
+    # --- dictionary access -------------------------------------------------------------
+    def __getitem__(self, key: Any) -> SecurityHolding:
+        return self._securities[key].holdings
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._securities
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._securities)
+
+    def __len__(self) -> int:
+        return len(self._securities)
+
+    def contains_key(self, key: Any) -> bool:
+        return key in self._securities
+
+    def keys(self) -> list[Any]:
+        return list(self._securities.keys())
+
+    def values(self) -> list[SecurityHolding]:
+        return [security.holdings for security in self._securities.values()]
+
+    def items(self) -> list[tuple[Any, SecurityHolding]]:
+        return [(symbol, security.holdings) for symbol, security in self._securities.items()]
+
+    @property
+    def Keys(self) -> list[Any]:
+        return self.keys()
+
+    @property
+    def Values(self) -> list[SecurityHolding]:
+        return self.values()
+
+    # --- totals ---------------------------------------------------------------------------
+    def set_cash(self, cash: float) -> None:
+        self.cash = float(cash)
+
+    @property
+    def total_holdings_value(self) -> float:
+        return sum(s.holdings.quantity * s.price * s.multiplier for s in self._securities.values()
+                   if s.holdings.quantity)
+
+    @property
+    def total_absolute_holdings_cost(self) -> float:
+        return sum(abs(s.holdings.holdings_cost) for s in self._securities.values())
+
+    @property
+    def total_portfolio_value(self) -> float:
+        value = self.cash
+        for security in self._securities.values():
+            quantity = security.holdings.quantity
+            if quantity:
+                value += quantity * security.price * security.multiplier
+        return value
+
+    @property
+    def total_unrealized_profit(self) -> float:
+        return sum(s.holdings.unrealized_profit for s in self._securities.values())
+
+    total_unrealised_profit = total_unrealized_profit
+
+    @property
+    def total_profit(self) -> float:
+        return sum(s.holdings.profit for s in self._securities.values())
+
+    @property
+    def total_net_profit(self) -> float:
+        return self.total_profit - self.total_fees
+
+    @property
+    def invested(self) -> bool:
+        return any(s.holdings.quantity != 0 for s in self._securities.values())
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.invested
+
+    @property
+    def total_margin_used(self) -> float:
+        return sum(abs(s.holdings.quantity * s.price * s.multiplier) / s.leverage
+                   for s in self._securities.values() if s.holdings.quantity)
+
+    @property
+    def margin_remaining(self) -> float:
+        return self.total_portfolio_value - self.total_margin_used
+
+    @property
+    def unsettled_cash(self) -> float:
+        return 0.0
+
+    def get_buying_power(self, symbol: Any, direction: int = 0) -> float:
+        return self.margin_remaining * self._securities[symbol].leverage
+
+    # --- fills ----------------------------------------------------------------------------
+    def process_fill(self, security: Security, time_utc: datetime, fill_price: float, fill_quantity: float,
+                     fee: float) -> float:
+        """Apply a fill to cash and holdings; return the realised profit of any closed part."""
+        holding = security.holdings
+        multiplier = security.multiplier
+        self.cash -= fill_price * fill_quantity * multiplier + fee
+        self.total_fees += fee
+        holding.total_fees += fee
+        sale_value = abs(fill_quantity) * fill_price * multiplier
+        holding.total_sale_volume += sale_value
+        self.total_sale_volume_value += sale_value
+
+        old_quantity = holding.quantity
+        new_quantity = old_quantity + fill_quantity
+        realised = 0.0
+        if old_quantity == 0 or (old_quantity > 0) == (fill_quantity > 0):
+            # Opening or adding: the average price moves to the weighted cost.
+            total_cost = holding.average_price * old_quantity + fill_price * fill_quantity
+            holding.average_price = total_cost / new_quantity if new_quantity else 0.0
+        else:
+            closed = min(abs(fill_quantity), abs(old_quantity))
+            sign = 1.0 if old_quantity > 0 else -1.0
+            realised = (fill_price - holding.average_price) * closed * sign * multiplier
+            holding.profit += realised
+            holding.last_trade_profit = realised
+            self.transaction_records.append((time_utc, realised - 2 * fee))
+            if new_quantity == 0:
+                holding.average_price = 0.0
+            elif (new_quantity > 0) != (old_quantity > 0):
+                holding.average_price = fill_price  # flipped side: the remainder opens at the fill
+        holding.quantity = new_quantity
+        return realised
+
+    @property
+    def total_sale_volume(self) -> float:
+        return self.total_sale_volume_value

@@ -1,0 +1,118 @@
+"""Feeds LEAN's statistics from the run: fills, bars and samples in; summary and totalPerformance out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from lean_runner.engine.data.interest_rate import InterestRateProvider
+from lean_runner.engine.market_data import DataDictionary, TradeBar
+from lean_runner.engine.statistics.capacity import CapacityBar, CapacityEstimator
+from lean_runner.engine.statistics.performance import StatisticsInputs, compute_portfolio_statistics
+from lean_runner.engine.statistics.summary import build_summary, format_statistics_for_json
+from lean_runner.engine.statistics.trades import TradeBuilder, compute_trade_statistics
+
+if TYPE_CHECKING:
+    from lean_runner.engine.algorithm.core import QCAlgorithm
+    from lean_runner.engine.orders import Order, OrderEvent
+    from lean_runner.engine.sampling import PerformanceSampler
+    from lean_runner.engine.securities import Security
+
+
+def _utc_seconds(moment: datetime) -> float:
+    return moment.replace(tzinfo=UTC).timestamp()
+
+
+class _CapacityPortfolioView:
+    """The portfolio as the capacity estimator reads it, keyed by SID strings."""
+
+    def __init__(self, algorithm: QCAlgorithm) -> None:
+        self._algorithm = algorithm
+
+    def _security(self, sid: str) -> Security | None:
+        for security in self._algorithm.securities.values():
+            if str(security.symbol.id) == sid:
+                return security
+        return None
+
+    def total_portfolio_value(self) -> float:
+        return self._algorithm.portfolio.total_portfolio_value
+
+    def position_value(self, sid: str) -> float:
+        security = self._security(sid)
+        if security is None:
+            return 0.0
+        return abs(security.holdings.quantity * security.price * security.multiplier)
+
+    def is_invested(self, sid: str) -> bool:
+        security = self._security(sid)
+        return security is not None and security.holdings.quantity != 0
+
+
+class StatisticsCollector:
+    """Listens to the engine and computes LEAN's summary on demand."""
+
+    def __init__(self, algorithm: QCAlgorithm, interest_rate: InterestRateProvider) -> None:
+        self._algorithm = algorithm
+        self._interest_rate = interest_rate
+        self.trade_builder = TradeBuilder()
+        self.capacity = CapacityEstimator(start_date=algorithm.start_date.date(), end_date=algorithm.end_date.date())
+        self._portfolio_view = _CapacityPortfolioView(algorithm)
+        self.start_equity = 0.0
+        self.sampler: PerformanceSampler | None = None
+        self._last_bars: dict[str, CapacityBar] = {}
+
+    # --- events -----------------------------------------------------------------------------
+    def on_fill(self, security: Security, order: Order, event: OrderEvent) -> None:
+        time_utc = _utc_seconds(event.utc_time)
+        self.trade_builder.process_fill(security.symbol.value, time_utc, event.fill_price, event.fill_quantity,
+                                        event.order_fee.value.amount, security.multiplier, order_id=order.id)
+        self.capacity.on_order_fill(str(security.symbol.id), time_utc, event.fill_price, event.fill_quantity,
+                                    contract_multiplier=security.multiplier)
+
+    def on_trade_bar(self, security: Security, bar: TradeBar) -> None:
+        self.trade_builder.set_market_price(security.symbol.value, bar.close)
+
+    def on_slice(self, utc_ns: int, bars: DataDictionary) -> None:
+        """After the slice's fills and ``on_data``: capacity reads the slice's real (not fill-forward) bars."""
+        capacity_bars = {str(symbol.id): CapacityBar(bar.close, bar.volume,
+                                                     (bar.end_time - bar.time).total_seconds())
+                         for symbol, bar in bars.items() if not bar.is_fill_forward}
+        self._last_bars = capacity_bars
+        self.capacity.update(utc_ns / 1e9, capacity_bars, self._portfolio_view)
+
+    def on_finish(self, utc_ns: int) -> None:
+        self.capacity.update(utc_ns / 1e9, self._last_bars, self._portfolio_view, force=True)
+
+    def capacity_value(self) -> float:
+        return float(self.capacity.capacity)
+
+    # --- results ------------------------------------------------------------------------------
+    def inputs(self) -> StatisticsInputs:
+        assert self.sampler is not None
+        sampler = self.sampler
+        records = [(_utc_seconds(time), pnl) for time, pnl in self._algorithm.portfolio.transaction_records]
+        return StatisticsInputs(
+            equity=[(t, float(v or 0.0)) for t, v in sampler.equity.values],
+            returns=[(t, float(v or 0.0)) for t, v in sampler.returns.values],
+            benchmark=[(t, float(v or 0.0)) for t, v in sampler.benchmark.values],
+            starting_capital=self.start_equity,
+            transaction_pnls=records,
+            portfolio_turnover=[float(v or 0.0) for _, v in sampler.turnover.values],
+            risk_free_rate=self._interest_rate.rate,
+            trading_days_per_year=int(self._algorithm.settings.trading_days_per_year),
+        )
+
+    def summary(self, final: bool = True, extras: dict[str, str] | None = None) -> dict[str, str]:
+        stats = compute_portfolio_statistics(self.inputs())
+        portfolio = self._algorithm.portfolio
+        return build_summary(stats, total_orders=self._algorithm.transactions.orders_count,
+                             total_fees=portfolio.total_fees, capacity=self.capacity.capacity,
+                             lowest_capacity_asset=self.capacity.lowest_capacity_asset, extra=extras or {})
+
+    def total_performance(self) -> dict[str, Any]:
+        stats = compute_portfolio_statistics(self.inputs())
+        trades = self.trade_builder.closed_trades
+        symbols = {s.symbol.value: s.symbol.to_json() for s in self._algorithm.securities.values()}
+        return format_statistics_for_json(stats, compute_trade_statistics(trades), trades,
+                                          symbol=lambda value: symbols.get(value, value))

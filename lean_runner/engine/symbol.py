@@ -1,0 +1,87 @@
+"""LEAN's ``Symbol``: a ticker plus its security identifier (SID string)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lean_runner.engine.enums import SecurityType
+from lean_runner.engine.naming import lean_names
+
+
+@lean_names
+class SecurityIdentifier:
+    """The SID part of a symbol, e.g. ``SPY R735QTJ8XC9X``."""
+
+    __slots__ = ("_text", "market", "security_type", "symbol")
+
+    def __init__(self, text: str, symbol: str, market: str, security_type: int) -> None:
+        self._text = text
+        self.symbol = symbol
+        self.market = market
+        self.security_type = security_type
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+
+@lean_names
+class Symbol:
+    """A security's identity. Compares and hashes equal to its ticker string, so ``data["SPY"]`` works."""
+
+    __slots__ = ("_hash", "id", "security_type", "value")
+
+    def __init__(self, value: str, sid: SecurityIdentifier, security_type: int = SecurityType.EQUITY) -> None:
+        self.value = value.upper()
+        self.id = sid
+        self.security_type = security_type
+        self._hash = hash(self.value)
+
+    @property
+    def permtick(self) -> str:
+        return self.value
+
+    @property
+    def underlying(self) -> None:
+        return None
+
+    @property
+    def has_underlying(self) -> bool:
+        return False
+
+    @staticmethod
+    def create(ticker: str, security_type: int = SecurityType.EQUITY, market: str = "usa", alias: Any = None) -> Symbol:
+        """A symbol whose SID has no listing date (LEAN's ``Symbol.Create`` for an unknown ticker)."""
+        sid = SecurityIdentifier(f"{ticker.upper()} 2T", ticker.upper(), market, int(security_type))
+        return Symbol(alias or ticker, sid, security_type)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return self.value
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Symbol):
+            return self.value == other.value and self.security_type == other.security_type
+        if isinstance(other, str):
+            return self.value == other.upper()
+        return NotImplemented
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def to_json(self) -> dict[str, str]:
+        """The result-file form: ``{"value": "SPY", "id": "SPY R735QTJ8XC9X", "permtick": "SPY"}``."""
+        return {"value": self.value, "id": str(self.id), "permtick": self.value}

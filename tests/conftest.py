@@ -1,0 +1,32 @@
+"""Fixtures shared by the whole suite: the real LEAN sample data and an isolated parse cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def lean_data() -> Path:
+    """``../shared/lean-data``: real market data in LEAN's format (never copied into the project)."""
+    folder = SHARED / "lean-data"
+    if not folder.is_dir():
+        pytest.fail(f"LEAN sample data not found at {folder}; the suite needs ../shared beside the project.")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def conformance_cases() -> list[dict]:
+    import json
+
+    return json.loads((SHARED / "conformance" / "lean-cases.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A parse cache private to this test session."""
+    return tmp_path_factory.mktemp("parse-cache")

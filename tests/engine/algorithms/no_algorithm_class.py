@@ -1,0 +1,5 @@
+from AlgorithmImports import *
+
+
+class NotAnAlgorithm:
+    pass
