@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
+from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
 from lean_runner.engine.dotnet_format import smart_round
 from lean_runner.engine.enums import DataNormalizationMode, Resolution
@@ -32,14 +33,14 @@ from lean_runner.engine.feed import (
     RESOLUTION_PERIOD_NS,
     Subscription,
     adjust,
+    corporate_action_times,
     expected_end_times,
     fill_forward,
     make_subscription,
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
-from lean_runner.engine.indicators.base import IndicatorBase
-from lean_runner.engine.market_data import DataDictionary, QuoteBar, Slice, TradeBar
+from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
 from lean_runner.engine.statistics_collector import StatisticsCollector
@@ -98,7 +99,6 @@ class BacktestEngine:
         self._pending_security_setup: list[Security] = []
         self._registrations: dict[Any, list[_Registration]] = {}
         self._initialized = False
-        self._times: np.ndarray = np.empty(0, dtype=np.int64)
         self._times_dirty = False
         self.data_points = 0
         self.messages: list[tuple[datetime, str, str]] = []
@@ -112,6 +112,9 @@ class BacktestEngine:
         self.end_utc_ns = 0
         self.started_wall = 0.0
         self.finished_wall = 0.0
+        self._corporate_actions: dict[int, list[tuple[Security, Any]]] = {}
+        self._next_midnight = datetime(1998, 1, 1)
+        self._next_midnight_ns = 0
 
     # ================================================================= AlgorithmRuntime
     def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
@@ -212,6 +215,8 @@ class BacktestEngine:
         self.start_utc_ns = _local_to_utc_ns(algorithm.start_date, tz)
         self.end_utc_ns = _local_to_utc_ns(algorithm.end_date, tz)
         algorithm._clock.set_utc_ns(self.start_utc_ns)
+        self._next_midnight = algorithm.start_date
+        self._next_midnight_ns = self.start_utc_ns
         self._setup_benchmark()
         start_day = algorithm.start_date.date()
         for security in self._pending_security_setup:
@@ -242,7 +247,12 @@ class BacktestEngine:
         first_day = self._hours.previous_trading_day(algorithm.start_date.date())
         subscription = self._load(benchmark, "trade", Resolution.HOUR, first_day, internal=True)
         if subscription is None:
-            raise MissingDataError(self._missing_message(ticker, Resolution.HOUR, first_day, benchmark=True))
+            # Runs on, like LEAN with a benchmark that has no data: benchmark statistics see a flat zero series.
+            self.message("debug", "Warning: " + self._missing_message(ticker, Resolution.HOUR, first_day,
+                                                                      benchmark=True))
+            algorithm._benchmark_function = lambda time: 0.0
+            self._benchmark_security = None
+            return
         # Bars before the start only prime the benchmark's price; they make no slices.
         start_index = int(np.searchsorted(subscription.end_utc, self.start_utc_ns, side="right"))
         if start_index:
@@ -270,6 +280,10 @@ class BacktestEngine:
             loaded = loaded or kind == "trade"
         if not loaded:
             raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
+        factor_file = self.data.factor_files.get(security.symbol.value)
+        for time, event in corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date()):
+            if time > self._current_utc_ns():
+                self._corporate_actions.setdefault(time, []).append((security, event))
         self._times_dirty = True
 
     def _current_utc_ns(self) -> int:
@@ -317,63 +331,134 @@ class BacktestEngine:
         if on_begin is not None:
             on_begin()
         algorithm = self.algorithm
-        added = [s for s in algorithm.securities.values()]
+        added = list(algorithm.securities.values())
         if added:
             self._notify_securities_changed(added=added, removed=[])
-        sampler, clock = self.sampler, algorithm._clock
-        assert sampler is not None
-        on_data = user_handler(algorithm, "on_data")
-        next_midnight = algorithm.start_date
-        tz = self._hours.time_zone
-        next_midnight_ns = _local_to_utc_ns(next_midnight, tz)
-        last_progress = 0.0
-        self._report_progress(force=True)
-        index = 0
         try:
-            while True:
-                if self._times_dirty:
-                    self._times = self._merged_times()
-                    self._times_dirty = False
-                    index = 0
-                if index >= len(self._times):
-                    break
-                t = int(self._times[index])
-                index += 1
-                # 1. past scheduled events: the daily sample at each midnight up to now.
-                while next_midnight_ns <= t:
-                    clock.set_local(next_midnight)
-                    sampler.sample_daily(next_midnight_ns / NS, next_midnight)
-                    next_midnight += timedelta(days=1)
-                    next_midnight_ns = _local_to_utc_ns(next_midnight, tz)
-                clock.set_utc_ns(t)
-                self.last_slice_utc_ns = t
-                # 2-3. apply the slice's data.
-                bars, quotes = self._apply_slice(t)
-                # 4. scan open orders on the new data.
-                algorithm.transactions.scan()
-                # 5. the algorithm.
-                if (bars or quotes) and on_data is not None:
-                    on_data(Slice(clock.local_time, bars, quotes, clock.utc_time))
-                # 6. samples and progress.
-                sampler.sample_intraday(t / NS)
-                assert self.collector is not None
-                self.collector.on_slice(t, bars)
-                now = wallclock.perf_counter()
-                if now - last_progress >= self._progress_interval:
-                    last_progress = now
-                    self._report_progress()
+            while self._stream_until_subscriptions_change():
+                pass
         except AlgorithmQuit as quit_request:
             if str(quit_request):
                 self.message("debug", str(quit_request))
+        self._finish()
+
+    def _stream_until_subscriptions_change(self) -> bool:
+        """Walk the merged slice times; True when securities changed and the times must be merged again."""
+        algorithm = self.algorithm
+        sampler, clock, collector = self.sampler, algorithm._clock, self.collector
+        assert sampler is not None and collector is not None
+        transactions = algorithm.transactions
+        on_data = user_handler(algorithm, "on_data")
+        tz = self._hours.time_zone
+        times = self._merged_times()
+        self._times_dirty = False
+        if len(times) == 0:
+            return False
+        local_times = utc_ns_to_local_ns(times, tz).tolist()
+        subscriptions = [s for s in self._subscriptions if not s.removed and s.cursor < len(s)]
+        registrations = self._registrations
+        actions = self._corporate_actions
+        capacity = collector.capacity
+        set_market_price = collector.trade_builder.set_market_price
+        open_orders = transactions._open
+        next_midnight_ns = self._next_midnight_ns
+        progress_interval = self._progress_interval
+        last_progress = wallclock.perf_counter()
+        data_points = self.data_points
+        for slice_count, (t, local) in enumerate(zip(times.tolist(), local_times, strict=True), 1):
+            # 1. past scheduled events: the daily sample at each midnight up to now, at the old prices.
+            if next_midnight_ns <= t:
+                self.data_points = data_points
+                next_midnight_ns = self._fire_midnights(t)
+            clock.utc_ns = t
+            clock.local_ns = local
+            # 2. the slice's data moves prices (bar objects are made only if someone reads them).
+            trades: list[Security] = []
+            quotes: list[Security] = []
+            for subscription in subscriptions:
+                cursor = subscription.cursor
+                ends = subscription.end_list
+                if cursor < len(ends) and ends[cursor] == t:
+                    subscription.cursor = cursor + 1
+                    data_points += 1
+                    security = subscription.security
+                    if subscription.is_trade:
+                        price = subscription.price_list[cursor]
+                        security.set_trade_source(subscription, cursor, price)
+                        if not subscription.internal:
+                            trades.append(security)
+                            if security.symbol in registrations:
+                                self._update_indicators(security)
+                            if security.holdings.quantity:
+                                set_market_price(security.symbol.value, price)
+                    else:
+                        security.set_quote_source(subscription, cursor, subscription.bid_list[cursor],
+                                                  subscription.ask_list[cursor])
+                        if not subscription.internal:
+                            quotes.append(security)
+            dividends = splits = None
+            if actions and t in actions:
+                dividends, splits = self._corporate_action_slice(actions.pop(t))
+                data_points += len(dividends) + len(splits)
+            # 3. open orders other than market orders fill on the new data.
+            if open_orders:
+                transactions.scan()
+            # 4. the algorithm.
+            if on_data is not None and (trades or quotes or dividends or splits):
+                on_data(Slice(local, trades, quotes, t, dividends, splits))
+            # 5. samples, capacity and progress.
+            seconds = t / NS
+            if seconds > sampler.next_intraday_utc:
+                sampler.sample_intraday(seconds)
+            if seconds >= capacity.next_update_utc:
+                collector.on_slice(t, trades)
+            if not slice_count & 255:
+                now = wallclock.perf_counter()
+                if now - last_progress >= progress_interval:
+                    last_progress = now
+                    self.data_points = data_points
+                    self.last_slice_utc_ns = t
+                    self._report_progress()
+            if self._times_dirty:
+                self.data_points = data_points
+                self.last_slice_utc_ns = t
+                self._next_midnight_ns = next_midnight_ns
+                return True
+        self.data_points = data_points
+        self.last_slice_utc_ns = t
+        self._next_midnight_ns = next_midnight_ns
+        return False
+
+    def _fire_midnights(self, up_to_ns: int) -> int:
+        """LEAN's 'Daily Sampling' event at every calendar midnight up to ``up_to_ns``; returns the next one."""
+        assert self.sampler is not None
+        clock = self.algorithm._clock
+        tz = self._hours.time_zone
+        while self._next_midnight <= self.algorithm.end_date:
+            midnight_ns = _local_to_utc_ns(self._next_midnight, tz)
+            if midnight_ns > up_to_ns:
+                return midnight_ns
+            clock.set_local(self._next_midnight)
+            self.sampler.sample_daily(midnight_ns / NS, self._next_midnight)
+            self._next_midnight += timedelta(days=1)
+        return 2**62
+
+    def _finish(self) -> None:
+        """After the data: on_end_of_algorithm, final order scan, LEAN's forced final samples."""
+        algorithm = self.algorithm
+        assert self.sampler is not None and self.collector is not None
         end_handler = user_handler(algorithm, "on_end_of_algorithm")
         if end_handler is not None:
             end_handler()
+        clock = algorithm._clock
         final_ns = self.last_slice_utc_ns or self.start_utc_ns
         clock.set_utc_ns(final_ns)
         algorithm.transactions.scan()
-        assert self.collector is not None
         self.collector.on_finish(final_ns)
-        sampler.sample_daily(final_ns / NS, clock.local_time)
+        self.sampler.sample_daily(final_ns / NS, clock.local_time)
+        # LEAN's result handler forces the synchronous events once more on exit, before the final
+        # statistics: the capacity estimate takes a second forced snapshot.
+        self.collector.on_finish(final_ns)
         self.finished_wall = wallclock.perf_counter()
         self._report_progress(force=True, final=True)
 
@@ -385,49 +470,39 @@ class BacktestEngine:
                 continue
             ends = subscription.end_utc[subscription.cursor:]
             parts.append(ends[(ends > now) & (ends <= self.end_utc_ns)])
+        action_times = [t for t in self._corporate_actions if now < t <= self.end_utc_ns]
+        if action_times:
+            parts.append(np.asarray(action_times, dtype=np.int64))
         if not parts:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
 
-    def _apply_slice(self, t: int) -> tuple[DataDictionary, DataDictionary]:
-        bars = DataDictionary()
-        quotes = DataDictionary()
-        for subscription in self._subscriptions:
-            cursor = subscription.cursor
-            ends = subscription.end_utc
-            if subscription.removed or cursor >= len(ends) or ends[cursor] != t:
+    def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
+        """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""
+        dividends, splits = DataDictionary(), DataDictionary()
+        time = self.algorithm.time
+        for security, event in events:
+            if security.symbol not in self.algorithm.securities:
                 continue
-            subscription.cursor = cursor + 1
-            bar = subscription.bar(cursor)
-            self.data_points += 1
-            security = subscription.security
-            if isinstance(bar, TradeBar):
-                security.update_trade_bar(bar)
-                if not subscription.internal:
-                    bars[security.symbol] = bar
-                    self._update_indicators(security.symbol, bar)
-                    assert self.collector is not None
-                    self.collector.on_trade_bar(security, bar)
+            if hasattr(event, "distribution"):
+                dividends[security.symbol] = Dividend(security.symbol, time, event.distribution,
+                                                      event.reference_price)
             else:
-                assert isinstance(bar, QuoteBar)
-                security.update_quote_bar(bar)
-                if not subscription.internal:
-                    quotes[security.symbol] = bar
-        return bars, quotes
+                splits[security.symbol] = Split(security.symbol, time, event.split_factor, event.reference_price)
+        return dividends, splits
 
-    def _update_indicators(self, symbol: Symbol, bar: TradeBar) -> None:
-        registrations = self._registrations.get(symbol)
-        if not registrations:
-            return
-        for registration in registrations:
+    def _update_indicators(self, security: Security) -> None:
+        time = self.algorithm._clock.local_time
+        price = security.price
+        for registration in self._registrations[security.symbol]:
             indicator = registration.indicator
             selector = registration.selector
             if selector is not None:
-                indicator.update(bar.end_time, float(selector(bar)))
-            elif isinstance(indicator, IndicatorBase) and indicator.takes_bars:
-                indicator.update(bar)
+                indicator.update(time, float(selector(security.last_trade_bar)))
+            elif getattr(indicator, "takes_bars", False):
+                indicator.update(security.last_trade_bar)
             else:
-                indicator.update(bar.end_time, bar.close)
+                indicator.update(time, price)
 
     def _notify_securities_changed(self, added: list[Security], removed: list[Security]) -> None:
         handler = user_handler(self.algorithm, "on_securities_changed")

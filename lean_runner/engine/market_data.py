@@ -9,6 +9,7 @@ from typing import Any
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.symbol import Symbol
 
+_EPOCH = datetime(1970, 1, 1)
 MARKET_DATA_TYPE_TRADE_BAR = 1
 MARKET_DATA_TYPE_QUOTE_BAR = 2
 
@@ -174,24 +175,133 @@ class DataDictionary(dict[Any, Any]):
 
 
 @lean_names
-class Slice:
-    """All data for one moment: ``data["SPY"]``, ``data.bars``, ``data.quote_bars``, ``contains_key``."""
+class Dividend:
+    """A cash dividend paid on ``time`` (ex-date); in Adjusted mode prices already carry it."""
 
-    __slots__ = ("_all", "bars", "delistings", "dividends", "quote_bars", "splits", "symbol_changed_events",
-                 "ticks", "time", "utc_time")
+    __slots__ = ("distribution", "end_time", "reference_price", "symbol", "time")
 
-    def __init__(self, time: datetime, bars: DataDictionary, quote_bars: DataDictionary,
-                 utc_time: datetime | None = None) -> None:
+    def __init__(self, symbol: Symbol | None, time: datetime, distribution: float, reference_price: float) -> None:
+        self.symbol = symbol
         self.time = time
-        self.utc_time = utc_time
-        self.bars = bars
-        self.quote_bars = quote_bars
-        self.ticks = DataDictionary()
-        self.splits = DataDictionary()
-        self.dividends = DataDictionary()
-        self.delistings = DataDictionary()
-        self.symbol_changed_events = DataDictionary()
+        self.end_time = time
+        self.distribution = distribution
+        self.reference_price = reference_price
+
+    @property
+    def value(self) -> float:
+        return self.distribution
+
+    def __repr__(self) -> str:
+        return f"Dividend: {self.symbol}: {self.distribution}"
+
+
+@lean_names
+class Split:
+    """A split effective on ``time``; ``split_factor`` < 1 for a forward split (4-for-1 is 0.25)."""
+
+    __slots__ = ("end_time", "reference_price", "split_factor", "symbol", "time", "type")
+
+    def __init__(self, symbol: Symbol | None, time: datetime, split_factor: float, reference_price: float) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.split_factor = split_factor
+        self.reference_price = reference_price
+        self.type = 1  # SplitType.SplitOccurred
+
+    @property
+    def value(self) -> float:
+        return self.split_factor
+
+    def __repr__(self) -> str:
+        return f"Split: {self.symbol}: {self.split_factor}"
+
+
+@lean_names
+class Slice:
+    """All data for one moment: ``data["SPY"]``, ``data.bars``, ``data.quote_bars``, ``contains_key``.
+
+    Built from the securities whose latest bar arrived in this moment; bar objects are
+    made on first access, so a slice the algorithm does not read costs almost nothing.
+    A slice should be read during ``on_data`` (its securities move on with the next slice).
+    """
+
+    __slots__ = ("_all", "_bars", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_time",
+                 "_trade_securities", "_utc_time")
+
+    def __init__(self, time: datetime | int, trade_securities: list[Any] | DataDictionary,
+                 quote_securities: list[Any] | DataDictionary, utc_time: datetime | int | None = None,
+                 dividends: DataDictionary | None = None, splits: DataDictionary | None = None) -> None:
+        # Times may be given as nanoseconds since the epoch; the datetime is built only if read.
+        self._time = time
+        self._utc_time = utc_time
+        self._bars: DataDictionary | None = None
+        self._quote_bars: DataDictionary | None = None
+        self._trade_securities: list[Any] = []
+        self._quote_securities: list[Any] = []
+        if isinstance(trade_securities, DataDictionary):
+            self._bars = trade_securities
+        else:
+            self._trade_securities = trade_securities
+        if isinstance(quote_securities, DataDictionary):
+            self._quote_bars = quote_securities
+        else:
+            self._quote_securities = quote_securities
+        self._splits = splits
+        self._dividends = dividends
         self._all: DataDictionary | None = None
+
+    @property
+    def dividends(self) -> DataDictionary:
+        if self._dividends is None:
+            self._dividends = DataDictionary()
+        return self._dividends
+
+    @property
+    def splits(self) -> DataDictionary:
+        if self._splits is None:
+            self._splits = DataDictionary()
+        return self._splits
+
+    @property
+    def ticks(self) -> DataDictionary:
+        return DataDictionary()
+
+    @property
+    def delistings(self) -> DataDictionary:
+        return DataDictionary()
+
+    @property
+    def symbol_changed_events(self) -> DataDictionary:
+        return DataDictionary()
+
+    @property
+    def time(self) -> datetime:
+        if isinstance(self._time, int):
+            self._time = _EPOCH + timedelta(microseconds=self._time // 1000)
+        return self._time
+
+    @property
+    def utc_time(self) -> datetime | None:
+        if isinstance(self._utc_time, int):
+            self._utc_time = _EPOCH + timedelta(microseconds=self._utc_time // 1000)
+        return self._utc_time
+
+    @property
+    def bars(self) -> DataDictionary:
+        if self._bars is None:
+            self._bars = DataDictionary((s.symbol, s.last_trade_bar) for s in self._trade_securities)
+        return self._bars
+
+    @property
+    def quote_bars(self) -> DataDictionary:
+        if self._quote_bars is None:
+            self._quote_bars = DataDictionary((s.symbol, s.last_quote_bar) for s in self._quote_securities)
+        return self._quote_bars
+
+    @property
+    def trade_bars(self) -> DataDictionary:
+        return self.bars
 
     def _merged(self) -> DataDictionary:
         if self._all is None:
@@ -204,7 +314,10 @@ class Slice:
         return self._merged()[key]
 
     def __contains__(self, key: Any) -> bool:
-        return key in self.bars or key in self.quote_bars
+        if self._bars is not None or self._quote_bars is not None:
+            return key in self.bars or key in self.quote_bars
+        return any(s.symbol == key for s in self._trade_securities) or \
+            any(s.symbol == key for s in self._quote_securities)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._merged())
@@ -233,12 +346,9 @@ class Slice:
 
     @property
     def has_data(self) -> bool:
-        return bool(self.bars) or bool(self.quote_bars)
+        return bool(self._trade_securities or self._quote_securities or self._bars or self._quote_bars
+                    or self._dividends or self._splits)
 
     @property
     def count(self) -> int:
         return len(self)
-
-    @property
-    def trade_bars(self) -> DataDictionary:
-        return self.bars

@@ -38,6 +38,7 @@ class SecurityPortfolioManager:
         self.total_sale_volume_value = 0.0
         # (utc time, pnl) of every position-reducing fill; LEAN's win/loss statistics read these.
         self.transaction_records: list[tuple[datetime, float]] = []
+        self._open_positions = 0  # kept by process_fill so `invested` costs nothing per slice
         self.cash_book = CashBook(self)
 
     # --- dictionary access -------------------------------------------------------------
@@ -111,7 +112,7 @@ class SecurityPortfolioManager:
 
     @property
     def invested(self) -> bool:
-        return any(s.holdings.quantity != 0 for s in self._securities.values())
+        return self._open_positions > 0
 
     @property
     def hold_stock(self) -> bool:
@@ -164,6 +165,8 @@ class SecurityPortfolioManager:
                 holding.average_price = 0.0
             elif (new_quantity > 0) != (old_quantity > 0):
                 holding.average_price = fill_price  # flipped side: the remainder opens at the fill
+        if (old_quantity == 0) != (new_quantity == 0):
+            self._open_positions += 1 if old_quantity == 0 else -1
         holding.quantity = new_quantity
         return realised
 

@@ -64,7 +64,7 @@ class PerformanceSampler:
         self._previous_value: float | None = None
         self._previous_sale_volume = 0.0
         self._peak = 0.0
-        self._next_intraday_utc = 0.0
+        self.next_intraday_utc = 0.0
         self.daily_samples = 0
         self.before_daily: list[Callable[[float], None]] = []
 
@@ -73,13 +73,13 @@ class PerformanceSampler:
         return series  # type: ignore[return-value]
 
     def start(self, start_utc: float) -> None:
-        self._next_intraday_utc = start_utc
+        self.next_intraday_utc = start_utc
 
     def sample_intraday(self, utc_seconds: float) -> None:
         """Equity candle after a slice, at most once per resample period."""
-        if utc_seconds <= self._next_intraday_utc:
+        if utc_seconds <= self.next_intraday_utc:
             return
-        self._next_intraday_utc = utc_seconds + self.period.total_seconds()
+        self.next_intraday_utc = utc_seconds + self.period.total_seconds()
         value = round(self._portfolio_value(), 4)
         assert isinstance(self.equity, CandlestickSeries)
         self.equity.add_point(utc_seconds, value)

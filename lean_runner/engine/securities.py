@@ -138,12 +138,11 @@ class SecurityHolding(PascalCaseAttributes):
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
-    __slots__ = ("ask_price", "ask_size", "bid_price", "bid_size", "buying_power_model", "close",
-                 "data_normalization_mode",
-                 "exchange", "extended_market_hours", "fee_model", "fill_forward", "fill_model", "high",
-                 "holdings", "is_delisted", "is_internal", "is_tradable", "last_quote_bar", "last_trade_bar",
-                 "leverage", "low", "open", "price", "resolution", "settlement_model", "slippage_model",
-                 "subscribes_quotes", "symbol", "symbol_properties", "volume")
+    __slots__ = ("_quote_bar", "_quote_index", "_quote_source", "_trade_bar", "_trade_index", "_trade_source",
+                 "ask_price", "bid_price", "buying_power_model", "data_normalization_mode", "exchange",
+                 "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings", "is_delisted",
+                 "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
+                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -160,12 +159,14 @@ class Security(PascalCaseAttributes):
         self.subscribes_quotes = resolution in (Resolution.TICK, Resolution.SECOND, Resolution.MINUTE)
         self.holdings = SecurityHolding(self)
         self.price = 0.0
-        self.open = self.high = self.low = self.close = 0.0
-        self.volume = 0.0
         self.bid_price = self.ask_price = 0.0
-        self.bid_size = self.ask_size = 0.0
-        self.last_trade_bar: TradeBar | None = None
-        self.last_quote_bar: QuoteBar | None = None
+        # The latest bars are kept as (source, index) and made into objects only when read.
+        self._trade_source: Any = None
+        self._trade_index = -1
+        self._trade_bar: TradeBar | None = None
+        self._quote_source: Any = None
+        self._quote_index = -1
+        self._quote_bar: QuoteBar | None = None
         self.is_tradable = True
         self.is_delisted = False
         self.is_internal = False
@@ -185,7 +186,8 @@ class Security(PascalCaseAttributes):
 
     @property
     def has_data(self) -> bool:
-        return self.last_trade_bar is not None or self.last_quote_bar is not None
+        return (self._trade_source is not None or self._trade_bar is not None or self._quote_source is not None
+                or self._quote_bar is not None)
 
     @property
     def invested(self) -> bool:
@@ -235,26 +237,85 @@ class Security(PascalCaseAttributes):
                 "Security.set_data_normalization_mode: only DataNormalizationMode.ADJUSTED (LEAN's default) "
                 "is supported by the embedded engine.")
 
+    # --- latest data ------------------------------------------------------------------------
+    def set_trade_source(self, source: Any, index: int, close: float) -> None:
+        """Hot path: the trade bar ``index`` of ``source`` is now the latest; it prices the security."""
+        self._trade_source = source
+        self._trade_index = index
+        self._trade_bar = None
+        self.price = close
+
+    def set_quote_source(self, source: Any, index: int, bid: float, ask: float) -> None:
+        """Hot path: a new quote bar moves bid and ask only (quotes do not price an equity)."""
+        self._quote_source = source
+        self._quote_index = index
+        self._quote_bar = None
+        if bid == bid:  # NaN marks a missing side
+            self.bid_price = bid
+        if ask == ask:
+            self.ask_price = ask
+        if self.price == 0 and self._trade_source is None and self._trade_bar is None:
+            self.price = (bid + ask) / 2 if bid == bid and ask == ask else (bid if bid == bid else ask)
+
     def update_trade_bar(self, bar: TradeBar) -> None:
-        """Price update from a trade bar: LEAN prices equities from trades."""
-        self.last_trade_bar = bar
-        self.price = self.close = bar.close
-        self.open = bar.open
-        self.high = bar.high
-        self.low = bar.low
-        self.volume = bar.volume
+        """Price update from a trade bar object (custom code, the benchmark's first price)."""
+        self._trade_source = None
+        self._trade_bar = bar
+        self.price = bar.close
 
     def update_quote_bar(self, bar: QuoteBar) -> None:
-        """Quote update: bid/ask only (quote bars do not move an equity's price)."""
-        self.last_quote_bar = bar
+        self._quote_source = None
+        self._quote_bar = bar
         if bar.bid is not None:
             self.bid_price = bar.bid.close
-            self.bid_size = bar.last_bid_size
         if bar.ask is not None:
             self.ask_price = bar.ask.close
-            self.ask_size = bar.last_ask_size
-        if self.price == 0 and not self.last_trade_bar:
-            self.price = bar.close
+
+    @property
+    def last_trade_bar(self) -> TradeBar | None:
+        if self._trade_bar is None and self._trade_source is not None:
+            self._trade_bar = self._trade_source.bar(self._trade_index)
+        return self._trade_bar
+
+    @property
+    def last_quote_bar(self) -> QuoteBar | None:
+        if self._quote_bar is None and self._quote_source is not None:
+            self._quote_bar = self._quote_source.bar(self._quote_index)
+        return self._quote_bar
+
+    @property
+    def open(self) -> float:
+        bar = self.last_trade_bar
+        return bar.open if bar is not None else 0.0
+
+    @property
+    def high(self) -> float:
+        bar = self.last_trade_bar
+        return bar.high if bar is not None else 0.0
+
+    @property
+    def low(self) -> float:
+        bar = self.last_trade_bar
+        return bar.low if bar is not None else 0.0
+
+    @property
+    def close(self) -> float:
+        return self.price
+
+    @property
+    def volume(self) -> float:
+        bar = self.last_trade_bar
+        return bar.volume if bar is not None else 0.0
+
+    @property
+    def bid_size(self) -> float:
+        bar = self.last_quote_bar
+        return bar.last_bid_size if bar is not None else 0.0
+
+    @property
+    def ask_size(self) -> float:
+        bar = self.last_quote_bar
+        return bar.last_ask_size if bar is not None else 0.0
 
     def __repr__(self) -> str:
         return f"{self.symbol}: {self.price}"

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.data.interest_rate import InterestRateProvider
-from lean_runner.engine.market_data import DataDictionary, TradeBar
 from lean_runner.engine.statistics.capacity import CapacityBar, CapacityEstimator
 from lean_runner.engine.statistics.performance import StatisticsInputs, compute_portfolio_statistics
 from lean_runner.engine.statistics.summary import build_summary, format_statistics_for_json
@@ -70,16 +69,19 @@ class StatisticsCollector:
         self.capacity.on_order_fill(str(security.symbol.id), time_utc, event.fill_price, event.fill_quantity,
                                     contract_multiplier=security.multiplier)
 
-    def on_trade_bar(self, security: Security, bar: TradeBar) -> None:
-        self.trade_builder.set_market_price(security.symbol.value, bar.close)
-
-    def on_slice(self, utc_ns: int, bars: DataDictionary) -> None:
+    def on_slice(self, utc_ns: int, trades: list[Security]) -> None:
         """After the slice's fills and ``on_data``: capacity reads the slice's real (not fill-forward) bars."""
-        capacity_bars = {str(symbol.id): CapacityBar(bar.close, bar.volume,
-                                                     (bar.end_time - bar.time).total_seconds())
-                         for symbol, bar in bars.items() if not bar.is_fill_forward}
+        seconds = utc_ns / 1e9
+        if not self.capacity.wants_update(seconds):
+            return
+        capacity_bars: dict[str, CapacityBar] = {}
+        for security in trades:
+            bar = security.last_trade_bar
+            if bar is not None and not bar.is_fill_forward:
+                capacity_bars[str(security.symbol.id)] = CapacityBar(bar.close, bar.volume,
+                                                                     (bar.end_time - bar.time).total_seconds())
         self._last_bars = capacity_bars
-        self.capacity.update(utc_ns / 1e9, capacity_bars, self._portfolio_view)
+        self.capacity.update(seconds, capacity_bars, self._portfolio_view)
 
     def on_finish(self, utc_ns: int) -> None:
         self.capacity.update(utc_ns / 1e9, self._last_bars, self._portfolio_view, force=True)

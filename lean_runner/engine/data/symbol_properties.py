@@ -66,7 +66,9 @@ def _parse_row(fields: list[str]) -> SymbolProperties:
 class SymbolPropertiesDatabase:
     """Lookup of :class:`SymbolProperties` by market, symbol and security type."""
 
-    def __init__(self, rows: dict[tuple[str, str, str], SymbolProperties]) -> None:
+    def __init__(self, rows: dict[tuple[str, str, str], SymbolProperties | list[str]]) -> None:
+        # Rows stay as raw CSV fields until first asked for: the file has ~10,000 rows and a
+        # backtest reads a handful.
         self._rows = rows
 
     @classmethod
@@ -77,7 +79,7 @@ class SymbolPropertiesDatabase:
     @classmethod
     def from_file(cls, path: Path) -> SymbolPropertiesDatabase:
         """Parse the CSV, skipping comments, blank lines and the header."""
-        rows: dict[tuple[str, str, str], SymbolProperties] = {}
+        rows: dict[tuple[str, str, str], SymbolProperties | list[str]] = {}
         with open(path, encoding="utf-8", newline="") as handle:
             for fields in csv.reader(handle):
                 if not fields or not fields[0].strip() or fields[0].lstrip().startswith("#"):
@@ -86,8 +88,14 @@ class SymbolPropertiesDatabase:
                     continue
                 key = (fields[0].strip().lower(), fields[1].strip().upper(), fields[2].strip().lower())
                 if key not in rows:
-                    rows[key] = _parse_row(fields)
+                    rows[key] = fields
         return cls(rows)
+
+    def _row(self, key: tuple[str, str, str]) -> SymbolProperties | None:
+        row = self._rows.get(key)
+        if isinstance(row, list):
+            row = self._rows[key] = _parse_row(row)
+        return row
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -95,10 +103,10 @@ class SymbolPropertiesDatabase:
     def find(self, market: str, symbol: str, security_type: str) -> SymbolProperties | None:
         """The exact row, else the ``[*]`` row for the market/type, else None."""
         market_key, type_key = market.lower(), security_type.lower()
-        exact = self._rows.get((market_key, symbol.upper(), type_key))
+        exact = self._row((market_key, symbol.upper(), type_key))
         if exact is not None:
             return exact
-        return self._rows.get((market_key, _WILDCARD, type_key))
+        return self._row((market_key, _WILDCARD, type_key))
 
     def get(self, market: str, symbol: str, security_type: str) -> SymbolProperties:
         """Like :meth:`find` but falls back to :meth:`SymbolProperties.default`."""

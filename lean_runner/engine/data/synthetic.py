@@ -155,6 +155,26 @@ def _write_dated(out: Path, symbol: str, resolution: str, grid: _Grid, rows: npt
     return path
 
 
+def _coarser(grid: _Grid, rows: npt.NDArray[np.int64], resolution: str) -> tuple[_Grid, npt.NDArray[np.int64]]:
+    """Hour or daily bars aggregated from a finer path, so every resolution tells the same story."""
+    if resolution == "daily":
+        keys = grid.day_index
+        offsets = np.zeros(0, dtype=np.int64)
+    else:
+        keys = grid.day_index * 24 + grid.offset_ns // NS_PER_HOUR
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    ends = np.concatenate((starts[1:], [keys.size])) - 1
+    aggregated = np.column_stack([
+        rows[starts, 0], np.maximum.reduceat(rows[:, 1], starts), np.minimum.reduceat(rows[:, 2], starts),
+        rows[ends, 3], np.add.reduceat(rows[:, 4], starts)])
+    day_index = grid.day_index[starts]
+    if resolution == "daily":
+        offsets = np.zeros(starts.size, dtype=np.int64)
+    else:
+        offsets = grid.offset_ns[starts] // NS_PER_HOUR * NS_PER_HOUR
+    return _Grid(grid.days, day_index, offsets, np.zeros(starts.size)), aggregated
+
+
 def _write_text(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
@@ -223,6 +243,11 @@ def generate_synthetic_data(
             written += _write_intraday(out, ticker, res, grid, _quotes(rng, trades), "quote")
         else:
             written.append(_write_dated(out, ticker, res, grid, trades))
+        # Coarser resolutions from the same path: the engine's hourly benchmark feed and daily
+        # algorithms then work on a folder generated at minute or second resolution.
+        for coarser in ("hour", "daily")[("hour", "daily").index(res) + 1 if res in ("hour", "daily") else 0:]:
+            coarse_grid, coarse_rows = _coarser(grid, trades, coarser)
+            written.append(_write_dated(out, ticker, coarser, coarse_grid, coarse_rows))
         first = f"{days[0]:%Y%m%d}"
         written.append(
             _write_text(

@@ -263,6 +263,17 @@ class CapacityEstimator:
             symbol.on_fill(time_utc, value)
             self._monitored.setdefault(sid, symbol)
 
+    def wants_update(self, time_utc: float) -> bool:
+        """Whether ``update`` at this time would do anything (lets the engine skip building bars)."""
+        return time_utc >= self.next_update_utc
+
+    @property
+    def next_update_utc(self) -> float:
+        """The earliest time ``update`` has work: now while fills are monitored, else the next snapshot."""
+        if self._monitored:
+            return -math.inf
+        return self._next_snapshot if self._by_symbol else math.inf
+
     def update(
         self,
         time_utc: float,

@@ -14,11 +14,7 @@ ALGORITHMS = Path(__file__).parent / "algorithms"
 CASES: dict[str, tuple[str, dict[str, str]]] = {
     "BasicTemplateAlgorithm": ("basic_template.py", {}),
     "BasicTemplateDailyAlgorithm": ("basic_template_daily.py", {}),
-    "MACDTrendAlgorithm": ("macd_trend.py", {
-        "Total Orders": "LEAN counts 85 orders where our run places and fills 84; fills, fees and every other "
-                        "statistic agree, so LEAN counts one order request that never filled. Unexplained (see "
-                        "lean-engine-reference.md §8, open item 6).",
-    }),
+    "MACDTrendAlgorithm": ("macd_trend.py", {}),
 }
 
 
