@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
+from lean_runner.engine.clock import ns_to_naive
+from lean_runner.engine.data.timeconv import ns_to_date as ns_to_local_date
 from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
 from lean_runner.engine.dotnet_format import smart_round
@@ -109,6 +111,7 @@ class BacktestEngine:
         self.collector: StatisticsCollector | None = None
         self.last_slice_utc_ns = 0
         self.start_utc_ns = 0
+        self.stream_start_utc_ns = 0  # the warm-up start, or the start when there is no warm-up
         self.end_utc_ns = 0
         self.started_wall = 0.0
         self.finished_wall = 0.0
@@ -214,13 +217,18 @@ class BacktestEngine:
         tz = self._hours.time_zone
         self.start_utc_ns = _local_to_utc_ns(algorithm.start_date, tz)
         self.end_utc_ns = _local_to_utc_ns(algorithm.end_date, tz)
-        algorithm._clock.set_utc_ns(self.start_utc_ns)
         self._next_midnight = algorithm.start_date
         self._next_midnight_ns = self.start_utc_ns
+        warm_start = self._warm_up_start()
+        self.stream_start_utc_ns = _local_to_utc_ns(warm_start, tz) if warm_start else self.start_utc_ns
+        algorithm._clock.set_utc_ns(self.stream_start_utc_ns)
         self._setup_benchmark()
-        start_day = algorithm.start_date.date()
+        first_day = (warm_start or algorithm.start_date).date()
         for security in self._pending_security_setup:
-            self._subscribe(security, start_day)
+            self._subscribe(security, first_day)
+        if warm_start is not None:
+            algorithm._is_warming_up = True
+            self.message("debug", "Algorithm starting warm up...")
         self._pending_security_setup.clear()
         self._initialized = True
         self.collector = StatisticsCollector(algorithm, self.data.interest_rate)
@@ -287,7 +295,37 @@ class BacktestEngine:
         self._times_dirty = True
 
     def _current_utc_ns(self) -> int:
-        return max(self.algorithm._clock.utc_ns, self.start_utc_ns)
+        return max(self.algorithm._clock.utc_ns, self.stream_start_utc_ns)
+
+    def _warm_up_start(self) -> datetime | None:
+        """When the data stream starts for ``set_warm_up``: a time span back, or N bars back on the calendar."""
+        algorithm = self.algorithm
+        request = algorithm._warm_up_request
+        if request is None:
+            return None
+        period, resolution = request
+        if isinstance(period, timedelta):
+            return algorithm.start_date - period
+        securities = list(self._pending_security_setup)
+        if resolution is None:
+            resolution = algorithm.settings.warmup_resolution
+        if resolution is None:
+            resolution = min((s.resolution for s in securities), default=Resolution.MINUTE)
+        resolution = int(resolution)
+        extended = any(s.extended_market_hours for s in securities)
+        bars_needed = int(period)
+        day = algorithm.start_date.date()
+        for _ in range(bars_needed + 400):
+            day = self._hours.previous_trading_day(day)
+            ends = expected_end_times(self._hours, resolution, day, algorithm.start_date.date() - timedelta(days=1),
+                                      extended)
+            if len(ends) >= bars_needed:
+                first_end = int(ends[len(ends) - bars_needed])
+                period_ns = RESOLUTION_PERIOD_NS[resolution]
+                if resolution == Resolution.DAILY:
+                    return datetime.combine(ns_to_local_date(first_end), datetime.min.time())
+                return ns_to_naive(first_end - period_ns)
+        return algorithm.start_date
 
     def _load(self, security: Security, kind: str, resolution: int, from_day: date,
               internal: bool) -> Subscription | None:
@@ -366,6 +404,8 @@ class BacktestEngine:
         last_progress = wallclock.perf_counter()
         data_points = self.data_points
         for slice_count, (t, local) in enumerate(zip(times.tolist(), local_times, strict=True), 1):
+            if algorithm._is_warming_up and t >= self.start_utc_ns:
+                self._finish_warm_up()
             # 1. past scheduled events: the daily sample at each midnight up to now, at the old prices.
             if next_midnight_ns <= t:
                 self.data_points = data_points
@@ -408,7 +448,7 @@ class BacktestEngine:
                 on_data(Slice(local, trades, quotes, t, dividends, splits))
             # 5. samples, capacity and progress.
             seconds = t / NS
-            if seconds > sampler.next_intraday_utc:
+            if seconds > sampler.next_intraday_utc and not algorithm._is_warming_up:
                 sampler.sample_intraday(seconds)
             if seconds >= capacity.next_update_utc:
                 collector.on_slice(t, trades)
@@ -429,6 +469,17 @@ class BacktestEngine:
         self._next_midnight_ns = next_midnight_ns
         return False
 
+    def _finish_warm_up(self) -> None:
+        """Warm-up is over: the starting value is taken again and the algorithm is told."""
+        algorithm = self.algorithm
+        algorithm._is_warming_up = False
+        assert self.collector is not None
+        self.collector.start_equity = algorithm.portfolio.total_portfolio_value
+        handler = user_handler(algorithm, "on_warmup_finished")
+        if handler is not None:
+            handler()
+        self.message("debug", "Algorithm finished warming up.")
+
     def _fire_midnights(self, up_to_ns: int) -> int:
         """LEAN's 'Daily Sampling' event at every calendar midnight up to ``up_to_ns``; returns the next one."""
         assert self.sampler is not None
@@ -447,6 +498,8 @@ class BacktestEngine:
         """After the data: on_end_of_algorithm, final order scan, LEAN's forced final samples."""
         algorithm = self.algorithm
         assert self.sampler is not None and self.collector is not None
+        if algorithm._is_warming_up:
+            self._finish_warm_up()  # a range shorter than the warm-up still ends it, as LEAN does
         end_handler = user_handler(algorithm, "on_end_of_algorithm")
         if end_handler is not None:
             end_handler()
@@ -463,7 +516,7 @@ class BacktestEngine:
         self._report_progress(force=True, final=True)
 
     def _merged_times(self) -> np.ndarray:
-        now = self._current_utc_ns() if self._initialized and self.last_slice_utc_ns else self.start_utc_ns
+        now = self._current_utc_ns() if self._initialized and self.last_slice_utc_ns else self.stream_start_utc_ns
         parts = []
         for subscription in self._subscriptions:
             if subscription.removed:

@@ -75,6 +75,7 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._parameters: dict[str, str] = {}
         self._locked = False
         self._is_warming_up = False
+        self._warm_up_request: tuple[timedelta | int, int | None] | None = None
         self._benchmark_symbol: Any = "SPY"
         self._benchmark_function: Any = None
         self._name = type(self).__name__
@@ -201,7 +202,11 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
                                       "is supported by the embedded engine yet.")
 
     def set_warm_up(self, period: Any, resolution: Any = None) -> None:
-        raise NotImplementedError("set_warm_up is not supported by the embedded engine yet.")
+        """Start the data this many bars (an int) or this long (a timedelta) before the start date."""
+        self._require_unlocked("set_warm_up")
+        if not isinstance(period, timedelta | int):
+            raise TypeError("set_warm_up takes a number of bars (int) or a timedelta.")
+        self._warm_up_request = (period, None if resolution is None else int(resolution))
 
     set_warmup = set_warm_up
 

@@ -82,7 +82,9 @@ class RollingWindow(Generic[T]):
 
     @size.setter
     def size(self, value: int) -> None:
-        self._items = deque(self._items, maxlen=int(value))
+        if int(value) < 1:
+            raise ValueError("RollingWindow must have a size of at least 1.")
+        self._items = deque(list(self._items)[: int(value)], maxlen=int(value))
 
     @property
     def samples(self) -> int:
@@ -99,6 +101,7 @@ class RollingWindow(Generic[T]):
     def reset(self) -> None:
         self._items.clear()
         self._samples = 0
+        self._most_recently_removed = None
 
 
 class IndicatorEvent:
@@ -128,6 +131,8 @@ class IndicatorEvent:
 
 def _input_value(data: Any) -> tuple[datetime, float]:
     """(end time, value) of a bar, a data point or a number-like input."""
+    if isinstance(data, IndicatorDataPoint):
+        return data.time, data.value
     end_time = getattr(data, "end_time", None) or getattr(data, "time", None) or datetime(1, 1, 1)
     value = getattr(data, "close", None)
     if value is None:
@@ -140,7 +145,9 @@ class IndicatorBase(PascalCaseAttributes):
     """Base of every indicator: ``update``, ``current``, ``is_ready``, ``samples``, a window and events.
 
     Subclasses implement ``compute_next_value(input)`` returning a float; ``input`` is an
-    ``IndicatorDataPoint`` for value indicators or the bar itself for bar indicators.
+    ``IndicatorDataPoint`` for value indicators or the bar itself for bar indicators. Overriding
+    ``_validate_and_compute`` and returning ``None`` skips the update of ``current`` (LEAN's
+    non-success ``IndicatorStatus``): samples still count, no event fires.
     """
 
     DEFAULT_WINDOW_SIZE = 2
@@ -154,6 +161,7 @@ class IndicatorBase(PascalCaseAttributes):
         self.window: RollingWindow[IndicatorDataPoint] = RollingWindow(self.DEFAULT_WINDOW_SIZE)
         self.updated = IndicatorEvent()
         self.consolidators: list[Any] = []
+        self._previous_input: Any = None
 
     @property
     def is_ready(self) -> bool:
@@ -168,20 +176,42 @@ class IndicatorBase(PascalCaseAttributes):
         if value is not None:
             point: Any = IndicatorDataPoint(time_or_data, value)
             end_time = time_or_data
-        elif self.takes_bars:
+        elif self.takes_bars or isinstance(time_or_data, IndicatorDataPoint):
             point = time_or_data
             end_time = _input_value(time_or_data)[0]
         else:
             end_time, number = _input_value(time_or_data)
             point = IndicatorDataPoint(end_time, number)
+        if not self._accepts(time_or_data, end_time):
+            return self.is_ready
+        self._previous_input = (time_or_data if value is None else point, end_time)
         self.samples += 1
-        result = self.compute_next_value(point)
+        result = self._validate_and_compute(point)
+        if result is not None:
+            self._set_current(end_time, result)
+        return self.is_ready
+
+    def _accepts(self, data: Any, end_time: Any) -> bool:
+        """LEAN ignores the very same input twice and inputs older than the previous one."""
+        if self._previous_input is None:
+            return True
+        previous, previous_time = self._previous_input
+        if data is previous:
+            return False
+        try:
+            return not end_time < previous_time
+        except TypeError:
+            return True
+
+    def _set_current(self, end_time: Any, result: float) -> None:
         self.previous = self.current
-        self.current = IndicatorDataPoint(end_time, result)
+        self.current = IndicatorDataPoint(end_time, float(result))
         self.window.add(self.current)
         if self.updated:
             self.updated.fire(self, self.current)
-        return self.is_ready
+
+    def _validate_and_compute(self, input: Any) -> float | None:
+        return self.compute_next_value(input)
 
     def compute_next_value(self, input: Any) -> float:
         raise NotImplementedError(f"{type(self).__name__}.compute_next_value")
@@ -191,6 +221,34 @@ class IndicatorBase(PascalCaseAttributes):
         self.current = IndicatorDataPoint(datetime(1, 1, 1), 0.0)
         self.previous = IndicatorDataPoint(datetime(1, 1, 1), 0.0)
         self.window.reset()
+        self._previous_input = None
+
+    # LEAN's IndicatorExtensions as methods: ``sma.of(rsi)``, ``fast.minus(slow)``...
+    def of(self, first: Any, wait_for_first_to_ready: bool = True) -> Any:
+        """Feed this indicator with ``first``'s output (``IndicatorExtensions.of(self, first)``)."""
+        from lean_runner.engine.indicators.composite import IndicatorExtensions
+
+        return IndicatorExtensions.of(self, first, wait_for_first_to_ready)
+
+    def plus(self, other: Any, name: str = "") -> Any:
+        from lean_runner.engine.indicators.composite import IndicatorExtensions
+
+        return IndicatorExtensions.plus(self, other, name)
+
+    def minus(self, other: Any, name: str = "") -> Any:
+        from lean_runner.engine.indicators.composite import IndicatorExtensions
+
+        return IndicatorExtensions.minus(self, other, name)
+
+    def times(self, other: Any, name: str = "") -> Any:
+        from lean_runner.engine.indicators.composite import IndicatorExtensions
+
+        return IndicatorExtensions.times(self, other, name)
+
+    def over(self, other: Any, name: str = "") -> Any:
+        from lean_runner.engine.indicators.composite import IndicatorExtensions
+
+        return IndicatorExtensions.over(self, other, name)
 
     def __getitem__(self, index: int) -> IndicatorDataPoint:
         return self.window[index]

@@ -1,4 +1,4 @@
-"""Moving averages with LEAN's definitions: SMA and EMA (identity seed, k = 2/(n+1))."""
+"""Moving averages with LEAN's definitions: SMA, EMA (identity seed, k = 2/(n+1)), Wilder's and LWMA."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections import deque
 from typing import Any
 
 from lean_runner.engine.enums import MovingAverageType
-from lean_runner.engine.indicators.base import IndicatorBase
+from lean_runner.engine.indicators.base import IndicatorBase, RollingWindow
+from lean_runner.engine.indicators.window_indicators import WindowIndicator, name_and_period
 from lean_runner.engine.naming import lean_names
 
 
@@ -74,6 +75,55 @@ class ExponentialMovingAverage(IndicatorBase):
         return float(input.value) * self.k + self.current.value * (1 - self.k)
 
 
+@lean_names
+class WilderMovingAverage(IndicatorBase):
+    """Wilder's average: the simple mean until ``period`` samples, then ``value/n + previous·(1 − 1/n)``."""
+
+    def __init__(self, name: Any = None, period: int | None = None) -> None:
+        name, period = name_and_period(name, period, "WWMA{}")
+        super().__init__(name)
+        self.period = period
+        self.k = 1.0 / period
+        self._sma = SimpleMovingAverage(f"{name}_SMA", period)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.samples >= self.period
+
+    @property
+    def warm_up_period(self) -> int:
+        return self.period
+
+    def compute_next_value(self, input: Any) -> float:
+        if not self.is_ready:
+            self._sma.update(input)
+            return self._sma.current.value
+        return float(input.value) * self.k + self.current.value * (1 - self.k)
+
+    def reset(self) -> None:
+        super().reset()
+        self._sma.reset()
+
+
+@lean_names
+class LinearWeightedMovingAverage(WindowIndicator):
+    """Weights ``period, period−1, …, 1`` from the newest value, over the full-period denominator.
+
+    Before it is ready LEAN still divides by ``period·(period+1)/2``, so early values are scaled down.
+    """
+
+    def __init__(self, name: Any = None, period: int | None = None) -> None:
+        super().__init__(*name_and_period(name, period, "LWMA({})"))
+
+    def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
+        size = window.size
+        if size == 1:
+            return value
+        denominator = size * (size + 1) // 2
+        numerator = sum((size - i) * window[i] for i in range(min(size, window.samples)))
+        return numerator / denominator
+
+
 def moving_average(kind: int, name: str, period: int) -> IndicatorBase:
     """LEAN's ``MovingAverageType.AsIndicator``."""
     if kind == MovingAverageType.SIMPLE:
@@ -81,6 +131,18 @@ def moving_average(kind: int, name: str, period: int) -> IndicatorBase:
     if kind == MovingAverageType.EXPONENTIAL:
         return ExponentialMovingAverage(name, period)
     if kind == MovingAverageType.WILDERS:
-        return ExponentialMovingAverage(name, period, 1.0 / period)
+        return WilderMovingAverage(name, period)
+    if kind == MovingAverageType.LINEAR_WEIGHTED_MOVING_AVERAGE:
+        return LinearWeightedMovingAverage(name, period)
     raise NotImplementedError(f"MovingAverageType.{MovingAverageType(kind).name} is not supported yet by the "
-                              f"embedded engine (supported: SIMPLE, EXPONENTIAL, WILDERS).")
+                              f"embedded engine (supported: SIMPLE, EXPONENTIAL, WILDERS, "
+                              f"LINEAR_WEIGHTED_MOVING_AVERAGE).")
+
+
+def moving_average_type_name(kind: Any) -> str:
+    """The C# name LEAN prints for a ``MovingAverageType`` (``Wilders``, ``Simple``...), as in indicator names."""
+    value = int(kind)
+    for name, member in MovingAverageType.__members__.items():
+        if member.value == value and not name.isupper():
+            return str(name)
+    return str(MovingAverageType(value).name)

@@ -15,6 +15,12 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
     "BasicTemplateAlgorithm": ("basic_template.py", {}),
     "BasicTemplateDailyAlgorithm": ("basic_template_daily.py", {}),
     "MACDTrendAlgorithm": ("macd_trend.py", {}),
+    "ParameterizedAlgorithm": ("parameterized.py", {}),
+    "StatisticsResultsAlgorithm": ("statistics_results.py", {}),
+    "StopLimitOrderRegressionAlgorithm": ("stop_limit_order.py", {}),
+    "LimitFillRegressionAlgorithm": ("limit_fill.py", {}),
+    "AddRemoveSecurityRegressionAlgorithm": ("add_remove_security.py", {}),
+    "OnWarmupFinishedRegressionAlgorithm": ("on_warmup_finished.py", {}),
 }
 
 
