@@ -42,6 +42,7 @@ from lean_runner.engine.feed import (
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
+from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
@@ -97,6 +98,8 @@ class BacktestEngine:
         self._on_progress = on_progress or (lambda progress: None)
         self._progress_interval = progress_interval
         self._hours = data.market_hours.exchange_hours("Equity", "usa")
+        self._history = HistoryProvider(data, self._hours, self._history_now, self._resolution_of,
+                                        self._count_history_points)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
         self._registrations: dict[Any, list[_Registration]] = {}
@@ -163,7 +166,7 @@ class BacktestEngine:
         self._notify_securities_changed(added=[], removed=[security])
 
     def message(self, level: str, text: str) -> None:
-        when = self.algorithm.time
+        when = self._history_now()
         self.messages.append((when, level, text))
         self._on_message(level, text, when)
 
@@ -197,7 +200,22 @@ class BacktestEngine:
         self.runtime_statistics[name] = value
 
     def history(self, symbols: Any, periods: Any, resolution: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("history() is not supported by the embedded engine yet.")
+        return self._history.data_frame(symbols, periods, resolution, kwargs.get("start"), kwargs.get("end"))
+
+    def history_bars(self, symbol: Any, count: int, resolution: Any = None) -> list[Any]:
+        """The last ``count`` trade bars of ``symbol`` (indicator warm-up)."""
+        return self._history.trade_bars(symbol, count, resolution)
+
+    def _history_now(self) -> datetime:
+        # In initialize() the clock has not started: history then ends at the start date, as in LEAN.
+        return self.algorithm.time if self.algorithm._clock.utc_ns else self.algorithm.start_date
+
+    def _resolution_of(self, ticker: str) -> int:
+        security = self.algorithm.securities.get(ticker.upper())
+        return security.resolution if security is not None else int(self.algorithm.universe_settings.resolution)
+
+    def _count_history_points(self, count: int) -> None:
+        self.data_points += count
 
     # ================================================================= setup
     def initialize(self) -> None:

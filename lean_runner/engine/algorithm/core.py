@@ -319,7 +319,12 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
     def set_summary_statistic(self, name: str, value: Any) -> None:
         self._require_runtime().set_summary_statistic(name, str(value))
 
-    def history(self, symbols: Any, periods: Any = None, resolution: Any = None, **kwargs: Any) -> Any:
+    def history(self, symbols: Any, periods: Any = None, resolution: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """Past bars as a DataFrame indexed by (symbol, time): ``history("SPY", 10, Resolution.DAILY)``,
+        ``history(["SPY"], timedelta(days=5))`` or ``history("SPY", start, end, Resolution.MINUTE)``."""
+        if isinstance(periods, datetime | date) and resolution is not None and not isinstance(resolution, int):
+            kwargs.setdefault("end", resolution)
+            resolution = args[0] if args else kwargs.pop("resolution", None)
         return self._require_runtime().history(symbols, periods, resolution, **kwargs)
 
 

@@ -1,15 +1,64 @@
 """LEAN indicators with LEAN's exact definitions and warm-up periods."""
 
+from lean_runner.engine.indicators.adx import AverageDirectionalIndex
 from lean_runner.engine.indicators.base import IndicatorBase, IndicatorDataPoint, RollingWindow
+from lean_runner.engine.indicators.bollinger import BollingerBands
+from lean_runner.engine.indicators.composite import CompositeIndicator, ConstantIndicator, IndicatorExtensions
+from lean_runner.engine.indicators.deviation import StandardDeviation, Variance
+from lean_runner.engine.indicators.extrema import Maximum, Minimum
+from lean_runner.engine.indicators.functional import FunctionalIndicator
 from lean_runner.engine.indicators.macd import Identity, MovingAverageConvergenceDivergence
-from lean_runner.engine.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage
+from lean_runner.engine.indicators.moving_averages import (
+    ExponentialMovingAverage,
+    LinearWeightedMovingAverage,
+    SimpleMovingAverage,
+    WilderMovingAverage,
+)
+from lean_runner.engine.indicators.python_indicator import PythonIndicator, PythonIndicatorAdapter
+from lean_runner.engine.indicators.rsi import RelativeStrengthIndex
+from lean_runner.engine.indicators.stochastic import Stochastic
+from lean_runner.engine.indicators.true_range import AverageTrueRange, TrueRange
+from lean_runner.engine.indicators.window_indicators import (
+    Delay,
+    Momentum,
+    MomentumPercent,
+    RateOfChange,
+    RateOfChangePercent,
+    Sum,
+    WindowIndicator,
+)
 
 __all__ = [
+    "AverageDirectionalIndex",
+    "AverageTrueRange",
+    "BollingerBands",
+    "CompositeIndicator",
+    "ConstantIndicator",
+    "Delay",
     "ExponentialMovingAverage",
+    "FunctionalIndicator",
     "Identity",
     "IndicatorBase",
     "IndicatorDataPoint",
+    "IndicatorExtensions",
+    "LinearWeightedMovingAverage",
+    "Maximum",
+    "Minimum",
+    "Momentum",
+    "MomentumPercent",
     "MovingAverageConvergenceDivergence",
+    "PythonIndicator",
+    "PythonIndicatorAdapter",
+    "RateOfChange",
+    "RateOfChangePercent",
+    "RelativeStrengthIndex",
     "RollingWindow",
     "SimpleMovingAverage",
+    "StandardDeviation",
+    "Stochastic",
+    "Sum",
+    "TrueRange",
+    "Variance",
+    "WilderMovingAverage",
+    "WindowIndicator",
 ]

@@ -56,6 +56,8 @@ class PythonIndicator(IndicatorBase):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         user_update = cls.__dict__.get("update") or cls.__dict__.get("Update")
+        if cls.__dict__.get("_builtin_update"):
+            return
         if user_update is not None and not getattr(user_update, "_wraps_user_update", False):
             wrapped = _wrap_update(user_update)
             cls.update = wrapped  # type: ignore[method-assign]
@@ -101,12 +103,25 @@ class PythonIndicator(IndicatorBase):
         self._is_ready = False
 
 
-def _wrap_update(user_update: Callable[..., Any]) -> Callable[..., bool]:
-    def update(self: PythonIndicator, time_or_data: Any, value: Any = None) -> bool:
+def _end_time(data: Any) -> Any:
+    return getattr(data, "end_time", None) or getattr(data, "time", None)
+
+
+def _wrap_update(user_update: Callable[..., Any]) -> Callable[..., Any]:
+    def update(self: PythonIndicator, time_or_data: Any, value: Any = None) -> Any:
         data = _as_input(time_or_data, value)
+        if self.__dict__.get("_in_update"):  # a subclass's update calling super().update(...)
+            return user_update(self, data)
+        end_time = _end_time(data)
+        if not self._accepts(data, end_time):
+            return self.is_ready
+        self._previous_input = (data, end_time)
         self.samples += 1
-        returned = user_update(self, data)
-        end_time = getattr(data, "end_time", None) or getattr(data, "time", None)
+        self._in_update = True
+        try:
+            returned = user_update(self, data)
+        finally:
+            self._in_update = False
         self._record(end_time, returned)
         return self.is_ready
 
@@ -120,6 +135,8 @@ class PythonIndicatorAdapter(PythonIndicator):
     """Wraps a duck-typed Python indicator (``update``/``Update``, ``value``/``Value``, ``is_ready``/``IsReady``)
     that does not derive from ``PythonIndicator``, so the engine can register and update it."""
 
+    _builtin_update = True
+
     def __init__(self, indicator: Any) -> None:
         self.wrapped = indicator
         name = getattr(indicator, "name", None) or getattr(indicator, "Name", None) or type(indicator).__name__
@@ -128,6 +145,10 @@ class PythonIndicatorAdapter(PythonIndicator):
 
     def update(self, time_or_data: Any, value: Any = None) -> bool:
         data = _as_input(time_or_data, value)
+        end_time = _end_time(data)
+        if not self._accepts(data, end_time):
+            return self.is_ready
+        self._previous_input = (data, end_time)
         target = self.wrapped
         method = getattr(target, "update", None) or target.Update
         self.samples += 1
@@ -135,5 +156,5 @@ class PythonIndicatorAdapter(PythonIndicator):
         if returned is None:
             returned = getattr(target, "is_ready", getattr(target, "IsReady", False))
         self.value = float(getattr(target, "value", getattr(target, "Value", 0.0)))
-        self._record(getattr(data, "end_time", None) or getattr(data, "time", None), returned)
+        self._record(end_time, returned)
         return self.is_ready

@@ -10,6 +10,11 @@ from lean_runner.engine.launcher import LaunchConfig, run_backtest
 
 ALGORITHMS = Path(__file__).parent / "algorithms"
 
+# LEAN's test harness runs every regression with Launcher/config.json's sample parameters
+# ("ema-fast": 10, "ema-slow": 20), so ParameterizedAlgorithm's expected statistics belong to EMA(10)/EMA(20),
+# not to the defaults the case description mentions.
+LEAN_HARNESS_PARAMETERS = {"ema-fast": "10", "ema-slow": "20"}
+
 # case name -> (our algorithm file, {statistic: reason} for known, explained differences)
 CASES: dict[str, tuple[str, dict[str, str]]] = {
     "BasicTemplateAlgorithm": ("basic_template.py", {}),
@@ -35,7 +40,8 @@ def test_statistics_match_lean(name: str, conformance_cases: list[dict], lean_da
     expected = dict(_case(conformance_cases, name)["expected_statistics"])
     expected.pop("OrderListHash")
     config = LaunchConfig(algorithm_location=ALGORITHMS / file_name, algorithm_type_name=None, algorithm_id=name,
-                          data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
+                          data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache,
+                          parameters=dict(LEAN_HARNESS_PARAMETERS))
     with open(tmp_path / "console.txt", "w") as console:
         outcome = run_backtest(config, stream=console)
     assert outcome.status == "Completed", outcome.error
