@@ -27,7 +27,8 @@ class HistoryRequestsAlgorithm(QCAlgorithm):
         assert "askclose" in minute.columns and "bidclose" in minute.columns
         assert minute.index[-1][1] == self.time
         assert abs(minute.loc["SPY"]["close"].iloc[-1] - self.securities["SPY"].price) < 1e-9
-        span = self.history(self.spy, datetime(2013, 10, 8, 9, 30), datetime(2013, 10, 8, 9, 40), Resolution.MINUTE)
+        span = self.history(self.spy, datetime(2013, 10, 8, 9, 30), datetime(2013, 10, 8, 9, 40),
+                            Resolution.MINUTE)
         assert span.shape[0] == 10, span.shape
 
     def on_end_of_algorithm(self):
