@@ -135,8 +135,9 @@ class BacktestEngine:
         existing = algorithm.securities.get(ticker.upper())
         if existing is not None and not existing.is_delisted:
             return existing
+        default_leverage = 1.0 if algorithm._account_type == 1 else 2.0  # cash account: no margin
         security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
-                                      market, fill_forward, leverage or 2.0, extended_market_hours)
+                                      market, fill_forward, leverage or default_leverage, extended_market_hours)
         algorithm.securities[security.symbol] = security
         if self._initialized:
             self._subscribe(security, algorithm.time.date())

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union  # noqa: UP035 - LEAN
 import numpy as np
 import pandas as pd
 
-from lean_runner.engine.algorithm.core import QCAlgorithm
+from lean_runner.engine.algorithm.core import DefaultBrokerageModel, InteractiveBrokersBrokerageModel, QCAlgorithm
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
 from lean_runner.engine.algorithm.trading import PortfolioTarget
 from lean_runner.engine.enums import (
@@ -68,19 +68,6 @@ EquityExchange = None
 Indicator = IndicatorBase
 PythonIndicator = IndicatorBase
 
-__all__ = [
-    "AccountType", "AlgorithmSettings", "AlgorithmStatus", "Any", "Bar", "BrokerageName", "CashAmount",
-    "ConstantFeeModel", "ConstantSlippageModel", "DataNormalizationMode", "Decimal", "Dict", "Equity",
-    "EquityFillModel", "ExponentialMovingAverage", "FeeModel", "Identity", "Indicator", "IndicatorBase",
-    "IndicatorDataPoint", "InsightDirection", "InteractiveBrokersFeeModel", "List", "Market",
-    "MovingAverageConvergenceDivergence", "MovingAverageType", "NullSlippageModel", "Optional", "Order",
-    "OrderDirection", "OrderEvent", "OrderFee", "OrderFeeParameters", "OrderField", "OrderProperties",
-    "OrderResponse", "OrderResponseErrorCode", "OrderStatus", "OrderTicket", "OrderType", "PortfolioTarget",
-    "PythonIndicator", "QCAlgorithm", "QCAlgorithmFramework", "QuoteBar", "Resolution", "RollingWindow",
-    "Security", "SecurityChanges", "SecurityHolding", "SecurityIdentifier", "SecurityManager",
-    "SecurityPortfolioManager", "SecurityType", "SeriesType", "SimpleMovingAverage", "Slice",
-    "SubmitOrderRequest", "Symbol", "TickType", "TimeInForce", "TradeBar", "Tuple", "Union",
-    "UniverseSettings", "UpdateOrderFields", "date", "datetime", "json", "math", "np", "pd", "random",
-    "time", "timedelta",
-]
+# Everything public in this module is LEAN's API (star-imported by AlgorithmImports).
+__all__ = sorted(name for name in dict(globals()) if not name.startswith("_") and name != "annotations")
 _ = _time_module

@@ -45,6 +45,7 @@ def build_backtest_result(engine: BacktestEngine, *, algorithm_id: str, status: 
                         order_count=algorithm.transactions.orders_count, name=algorithm_id)
     configuration = build_algorithm_configuration(
         algorithm.name, algorithm.get_parameters(), algorithm.start_date, algorithm.end_date,
+        brokerage=algorithm._brokerage, account_type=algorithm._account_type,
         trading_days_per_year=int(algorithm.settings.trading_days_per_year))
     return BacktestResult(charts=engine.sampler.charts, orders=orders, order_events=events,
                           profit_loss=profit_loss, statistics=statistics, runtime_statistics=runtime,

@@ -151,7 +151,36 @@ class SecurityTransactionManager:
             return
         for order in list(self._open.values()):
             if order.id in self._open:
-                self._try_fill(self._securities[order.symbol], order)
+                security = self._securities[order.symbol]
+                if self._expired(security, order):
+                    self._expire(order)
+                    continue
+                self._try_fill(security, order)
+
+    def _expired(self, security: Security, order: Order) -> bool:
+        """LEAN's time in force: DAY orders end with their trading day, good-til-date orders at the date."""
+        kind = order.properties.time_in_force.kind
+        if kind == "gtc":
+            return False
+        now = self._clock.local_time
+        submitted = self._submitted_local[order.id]
+        if kind == "day":
+            close = security.exchange.hours.market_close(submitted.date())
+            if close is None or submitted >= close:  # placed after the close: valid for the next session
+                close = security.exchange.hours.market_close(security.exchange.hours.next_trading_day(
+                    submitted.date()))
+            return close is not None and now >= close
+        expiry = order.properties.time_in_force.expiry
+        if expiry is None:
+            return False
+        close = security.exchange.hours.market_close(expiry.date())
+        return now >= (close if close is not None else expiry)
+
+    def _expire(self, order: Order) -> None:
+        order.status = OrderStatus.CANCELED
+        order.canceled_time = self._clock.utc_time
+        self._open.pop(order.id, None)
+        self._emit(order, OrderStatus.CANCELED, message="Order expired (time in force).")
 
     def _try_fill(self, security: Security, order: Order) -> None:
         model = security.fill_model

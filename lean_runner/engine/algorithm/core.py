@@ -76,6 +76,8 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._locked = False
         self._is_warming_up = False
         self._warm_up_request: tuple[timedelta | int, int | None] | None = None
+        self._brokerage = 0
+        self._account_type = 0  # AccountType.MARGIN
         self._benchmark_symbol: Any = "SPY"
         self._benchmark_function: Any = None
         self._name = type(self).__name__
@@ -197,9 +199,31 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             self._benchmark_function, self._benchmark_symbol = None, benchmark
 
     def set_brokerage_model(self, brokerage: Any, account_type: Any = None) -> None:
-        if int(brokerage) != 0 or (account_type is not None and int(account_type) != 0):
-            raise NotImplementedError("set_brokerage_model: only BrokerageName.DEFAULT with a margin account "
-                                      "is supported by the embedded engine yet.")
+        """``set_brokerage_model(BrokerageName.INTERACTIVE_BROKERS_BROKERAGE, AccountType.CASH)`` and the like.
+
+        The default and Interactive Brokers models (IB fees, equity fill model) are supported, with a margin
+        (leverage 2) or a cash (leverage 1) account; other brokerages raise ``NotImplementedError``.
+        """
+        model_account = getattr(brokerage, "account_type", None)
+        name = getattr(brokerage, "brokerage_name", brokerage)
+        try:
+            code = int(name)
+        except (TypeError, ValueError):
+            raise NotImplementedError(f"set_brokerage_model({brokerage!r}): pass a BrokerageName.") from None
+        if code not in SUPPORTED_BROKERAGES:
+            raise NotImplementedError(
+                f"set_brokerage_model: brokerage {code} is not supported by the embedded engine; supported: "
+                f"BrokerageName.DEFAULT and BrokerageName.INTERACTIVE_BROKERS_BROKERAGE.")
+        chosen = account_type if account_type is not None else model_account
+        self._brokerage = code
+        self._account_type = int(chosen) if chosen is not None else 0
+        leverage = 1.0 if self._account_type == 1 else 2.0
+        for security in self.securities.values():
+            security.set_leverage(leverage)
+
+    @property
+    def brokerage_model(self) -> Any:
+        return DefaultBrokerageModel(self._account_type)
 
     def set_warm_up(self, period: Any, resolution: Any = None) -> None:
         """Start the data this many bars (an int) or this long (a timedelta) before the start date."""
@@ -326,6 +350,27 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             kwargs.setdefault("end", resolution)
             resolution = args[0] if args else kwargs.pop("resolution", None)
         return self._require_runtime().history(symbols, periods, resolution, **kwargs)
+
+
+SUPPORTED_BROKERAGES = (0, 1)  # BrokerageName.DEFAULT, BrokerageName.INTERACTIVE_BROKERS_BROKERAGE
+
+
+@lean_names
+class DefaultBrokerageModel:
+    """LEAN's default brokerage model: IB fees, equity fills, leverage 2 on margin and 1 on cash accounts."""
+
+    brokerage_name = 0
+
+    def __init__(self, account_type: Any = 0) -> None:
+        self.account_type = int(account_type)
+
+    def get_leverage(self, security: Any) -> float:
+        return 1.0 if self.account_type == 1 else 2.0
+
+
+@lean_names
+class InteractiveBrokersBrokerageModel(DefaultBrokerageModel):
+    brokerage_name = 1
 
 
 class AlgorithmQuit(Exception):

@@ -25,6 +25,8 @@ class Variance(WindowIndicator):
         if self.samples < 2:
             return 0.0
         values = list(window)
+        if max(values) == min(values):  # exactly 0, as LEAN's decimal arithmetic gives
+            return 0.0
         mean = math.fsum(values) / len(values)
         return max(0.0, math.fsum((item - mean) ** 2 for item in values) / len(values))
 
