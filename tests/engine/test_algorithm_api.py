@@ -14,6 +14,7 @@ ALGORITHMS = Path(__file__).parent / "api_algorithms"
 @pytest.mark.parametrize(("file_name", "marker"), [
     ("history_requests.py", "history checks passed"),
     ("warm_up_bars.py", "warm-up checks passed"),
+    ("orders_api.py", "orders checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
