@@ -570,7 +570,12 @@ class BacktestEngine:
             indicator = registration.indicator
             selector = registration.selector
             if selector is not None:
-                indicator.update(time, float(selector(security.last_trade_bar)))
+                selected = selector(security.last_trade_bar)
+                # LEAN selectors return a number for value indicators and a bar for bar indicators.
+                if isinstance(selected, int | float):
+                    indicator.update(time, float(selected))
+                else:
+                    indicator.update(selected)
             elif getattr(indicator, "takes_bars", False):
                 indicator.update(security.last_trade_bar)
             else:

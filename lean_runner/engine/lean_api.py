@@ -36,15 +36,7 @@ from lean_runner.engine.enums import (
 )
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
 from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
-from lean_runner.engine.indicators import (
-    ExponentialMovingAverage,
-    Identity,
-    IndicatorBase,
-    IndicatorDataPoint,
-    MovingAverageConvergenceDivergence,
-    RollingWindow,
-    SimpleMovingAverage,
-)
+from lean_runner.engine.indicators import *
 from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,
@@ -66,7 +58,6 @@ from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 QCAlgorithmFramework = QCAlgorithm
 EquityExchange = None
 Indicator = IndicatorBase
-PythonIndicator = IndicatorBase
 
 # Everything public in this module is LEAN's API (star-imported by AlgorithmImports).
 __all__ = sorted(name for name in dict(globals()) if not name.startswith("_") and name != "annotations")

@@ -33,7 +33,7 @@ from lean_runner.engine.indicators.moving_averages import moving_average_type_na
 if TYPE_CHECKING:
     from lean_runner.engine.algorithm.runtime import AlgorithmRuntime
 
-I = TypeVar("I")
+IndicatorT = TypeVar("IndicatorT")
 
 _RESOLUTION_ABBREVIATIONS = {0: "tick", 1: "sec", 2: "min", 3: "hr", 4: "day"}
 
@@ -62,7 +62,8 @@ class IndicatorHelpersMixin:
     def unregister_indicator(self, indicator: Any) -> None:
         self._require_runtime().unregister_indicator(self._engine_indicator(indicator))
 
-    def warm_up_indicator(self, symbol: Any, indicator: I, resolution: Any = None, selector: Any = None) -> I:
+    def warm_up_indicator(self, symbol: Any, indicator: IndicatorT, resolution: Any = None,
+                          selector: Any = None) -> IndicatorT:
         """Feed ``indicator`` its ``warm_up_period`` latest history bars of ``symbol`` (oldest first)."""
         target = self._engine_indicator(indicator)
         count = int(getattr(target, "warm_up_period", 0) or 0)
@@ -110,7 +111,8 @@ class IndicatorHelpersMixin:
             adapter = adapters[id(indicator)] = PythonIndicatorAdapter(indicator)
         return adapter
 
-    def _initialize_indicator(self, symbol: Any, indicator: I, resolution: Any, selector: Any = None) -> I:
+    def _initialize_indicator(self, symbol: Any, indicator: IndicatorT, resolution: Any,
+                              selector: Any = None) -> IndicatorT:
         """Register, then warm up when ``settings.automatic_indicator_warm_up`` is on (LEAN's order)."""
         self.register_indicator(symbol, indicator, resolution, selector)
         settings = getattr(self, "settings", None)

@@ -20,8 +20,9 @@ def _takes_sender(handler: Callable[..., Any]) -> bool:
         parameters = list(inspect.signature(handler).parameters.values())
     except (TypeError, ValueError):
         return True
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
+    required = [p for p in parameters
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    return len(required) != 1 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
 class DataConsolidatedEvent:

@@ -29,8 +29,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "RELATIVE_FOLDER", "DailySentiment", "NewsImportError", "import_news", "read_headlines", "read_sentiment_file",
-    "score_headlines", "sentiment_file", "write_sentiment_file",
+    "RELATIVE_FOLDER",
+    "DailySentiment",
+    "NewsImportError",
+    "import_news",
+    "import_news_command",
+    "read_headlines",
+    "read_sentiment_file",
+    "score_headlines",
+    "sentiment_file",
+    "write_sentiment_file",
 ]
 
 RELATIVE_FOLDER = Path("alternative") / "news-sentiment"
@@ -177,3 +185,20 @@ def import_news(csv_path: Path, data_folder: Path, *, analyzer: Any = None) -> l
         write_sentiment_file(path, merged.values())
         written.append(path)
     return written
+
+
+def import_news_command(csv_path: Path, data_folder: Path, *, out: Any = None, err: Any = None) -> int:
+    """``workbench data import-news HEADLINES.csv``: import, print the files written; exit 0, or 1 on a bad CSV."""
+    import sys
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        written = import_news(csv_path, data_folder)
+    except NewsImportError as error:
+        err.write(f"error: {error}\n")
+        return 1
+    for path in written:
+        out.write(f"{path}\n")
+    out.write(f"Wrote news sentiment for {len(written)} symbol{'s' if len(written) != 1 else ''} "
+              f"under {Path(data_folder) / RELATIVE_FOLDER}\n")
+    return 0

@@ -20,7 +20,8 @@ class Identity(IndicatorBase):
 
 @lean_names
 class MovingAverageConvergenceDivergence(IndicatorBase):
-    """LEAN's MACD. The signal only starts once both the fast and the slow averages are ready."""
+    """LEAN's MACD (EXPONENTIAL by default). The signal only starts once both the fast and the slow averages
+    are ready, the histogram once the signal is."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and isinstance(args[0], str):
@@ -28,8 +29,9 @@ class MovingAverageConvergenceDivergence(IndicatorBase):
         else:
             fast, slow, signal, *rest = args
             name = None
-        kind = kwargs.get("type", kwargs.get("moving_average_type", rest[0] if rest else MovingAverageType.SIMPLE))
-        name = name or f"MACD({fast},{slow})"
+        kind = kwargs.get("type", kwargs.get("moving_average_type",
+                                             rest[0] if rest else MovingAverageType.EXPONENTIAL))
+        name = name or f"MACD({fast},{slow},{signal})"
         super().__init__(name)
         self.fast = moving_average(kind, f"{name}_Fast", int(fast))
         self.slow = moving_average(kind, f"{name}_Slow", int(slow))
@@ -49,9 +51,9 @@ class MovingAverageConvergenceDivergence(IndicatorBase):
         self.fast.update(input)
         self.slow.update(input)
         macd = self.fast.current.value - self.slow.current.value
-        if self.fast.is_ready and self.slow.is_ready:
-            self.signal.update(input.time, macd)
-        self.histogram.update(input.time, macd - self.signal.current.value)
+        # the signal starts once both averages are ready; the histogram once the signal is
+        if self.fast.is_ready and self.slow.is_ready and self.signal.update(input.time, macd):
+            self.histogram.update(input.time, macd - self.signal.current.value)
         return macd
 
     def reset(self) -> None:

@@ -56,6 +56,7 @@ class ExponentialMovingAverage(IndicatorBase):
         super().__init__(name or f"EMA({period})")
         self.period = period
         self.k = float(smoothing_factor) if smoothing_factor is not None else 2.0 / (1 + period)
+        self._seed_sum = 0.0
 
     @staticmethod
     def smoothing_factor_default(period: int) -> float:
@@ -70,9 +71,17 @@ class ExponentialMovingAverage(IndicatorBase):
         return self.period
 
     def compute_next_value(self, input: Any) -> float:
-        if self.samples == 1:
-            return float(input.value)
-        return float(input.value) * self.k + self.current.value * (1 - self.k)
+        # LEAN's current EMA is the simple mean until `period` samples, then the exponential recursion.
+        # (Seeding with the first value instead changes StatisticsResultsAlgorithm's LEAN statistics.)
+        value = float(input.value)
+        if self.samples <= self.period:
+            self._seed_sum += value
+            return self._seed_sum / self.samples
+        return value * self.k + self.current.value * (1 - self.k)
+
+    def reset(self) -> None:
+        super().reset()
+        self._seed_sum = 0.0
 
 
 @lean_names

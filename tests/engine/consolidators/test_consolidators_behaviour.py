@@ -135,7 +135,7 @@ def test_types_and_pascal_case_names(spy) -> None:
     (lambda: TradeBarConsolidator(0), ValueError),
     (lambda: TradeBarConsolidator("5 minutes"), TypeError),
     (lambda: TradeBarConsolidator(None), TypeError),
-])
+], ids=["zero-count", "text", "none"])
 def test_bad_periods_are_rejected(make, error) -> None:
     with pytest.raises(error):
         make()

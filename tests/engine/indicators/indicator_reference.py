@@ -27,10 +27,11 @@ def sma(x: F, period: int) -> tuple[F, B]:
 
 
 def ema(x: F, period: int, k: float | None = None) -> tuple[F, B]:
+    """Mean of what it has until ``period`` values (LEAN's seed), then ``v·k + previous·(1 − k)``."""
     k = 2 / (period + 1) if k is None else k
     out = np.empty(len(x))
     for i, value in enumerate(x):
-        out[i] = value if i == 0 else value * k + out[i - 1] * (1 - k)
+        out[i] = x[: i + 1].mean() if i + 1 <= period else value * k + out[i - 1] * (1 - k)
     return out, ready_from(len(x), period)
 
 
