@@ -5,10 +5,12 @@
 1. generates (or reuses, under ``bench/.work/``) synthetic SPY minute data with at least N regular-hours bars;
 2. runs buy-and-hold and an EMA(50)/EMA(200) crossover on our engine (``python -m lean_runner.engine``), once
    with an empty parsed-data cache (cold) and then ``--repeat`` times warm, keeping the fastest warm run;
-3. runs the same crossover in backtrader and backtesting.py on the same bars, each in its own process;
+3. runs the same crossover in backtrader and backtesting.py on the same bars, each run in its own process,
+   also ``--repeat`` times, keeping the fastest;
 4. prints a table, the speed ratios on trade bars per second and PASS/FAIL against the targets.
 
-Every run is a subprocess, so its wall time and peak RSS (``os.wait4``) are its own. See docs/benchmarks.md.
+Every run is a subprocess started by ``bench/measure_process.py``, so its wall time and peak RSS are its own.
+See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ BENCH = REPO / "bench"
 WORK = BENCH / ".work"
 ALGORITHMS = BENCH / "algorithms"
 PEER_SCRIPT = BENCH / "peer_run.py"
-TEMPLATE_DATA = REPO / ".." / "shared" / "lean-data"
+MEASURE_SCRIPT = BENCH / "measure_process.py"
+TEMPLATE_DATA = REPO.parent / "shared" / "lean-data"  # the template the brief names: ../shared/lean-data
 ENGINE_CACHE = WORK / "engine-cache"
 READER_CACHE = WORK / "reader-cache"
 
@@ -50,7 +53,8 @@ START = date(2010, 1, 4)
 DEFAULT_BARS = 1_000_000
 FAST, SLOW = 50, 200
 PEERS = {"backtrader": "backtrader", "backtesting": "backtesting.py"}  # module -> display name
-RESULT_PREFIX = "BENCH-RESULT:: "
+RESULT_PREFIX = "BENCH-RESULT:: "  # bench/peer_run.py's result line
+PROCESS_PREFIX = "BENCH-PROCESS:: "  # bench/measure_process.py's report line
 
 TARGET_BUY_AND_HOLD_POINTS_PER_SECOND = 300_000
 TARGET_VS_BACKTRADER = 10.0
@@ -184,17 +188,17 @@ def count_trade_bars(data: DataSet) -> int:
 
 # ---------------------------------------------------------------------------------------------------- processes
 def run_process(command: Sequence[str]) -> ProcessRun:
-    """Run ``command`` from the repo root; collect stdout+stderr, wall time and the child's own peak RSS."""
+    """Run ``command`` from the repo root under ``measure_process.py``: its output, wall time and own peak RSS."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    started = time.perf_counter()
-    with subprocess.Popen(list(command), cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as process:
-        assert process.stdout is not None
-        lines = [line.rstrip("\n") for line in process.stdout]
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
-    return ProcessRun(lines, process.returncode, wall, usage.ru_maxrss / 1024)  # ru_maxrss is KiB on Linux
+    completed = subprocess.run([sys.executable, str(MEASURE_SCRIPT), *command], cwd=REPO, env=env, check=False,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = completed.stdout.splitlines()
+    reports = [line for line in lines if line.startswith(PROCESS_PREFIX)]
+    if completed.returncode != 0 or not reports:
+        raise BenchError(f"could not measure {' '.join(command)}: {completed.stdout[-2000:]}")
+    report = json.loads(reports[-1][len(PROCESS_PREFIX):])
+    return ProcessRun([line for line in lines if not line.startswith(PROCESS_PREFIX)], int(report["exit_code"]),
+                      float(report["wall_seconds"]), float(report["peak_rss_mb"]))
 
 
 def failure(what: str, run: ProcessRun) -> BenchError:
@@ -275,8 +279,7 @@ def peer_measurement(label: str, run: ProcessRun) -> Measurement:
                        entries=int(result["entries"]), final_equity=float(result["final_equity"]))
 
 
-def run_peer(module: str, data: DataSet) -> Measurement:
-    label = f"{PEERS[module]} EMA({FAST}/{SLOW})"
+def run_peer_once(module: str, label: str, data: DataSet) -> Measurement:
     command = [sys.executable, str(PEER_SCRIPT), module, "--data-folder", str(data.folder),
                "--cache-folder", str(READER_CACHE), "--start", data.start.isoformat(), "--end", data.end.isoformat(),
                "--fast", str(FAST), "--slow", str(SLOW)]
@@ -290,15 +293,17 @@ def run_peer(module: str, data: DataSet) -> Measurement:
     return measurement
 
 
-def run_peers(data: DataSet) -> dict[str, Measurement]:
-    """Each installed peer's crossover; a missing library is reported and skipped."""
-    print("Peers (same bars, EMA crossover, each in its own process):")
+def run_peers(data: DataSet, repeat: int) -> dict[str, Measurement]:
+    """Each installed peer's crossover, best of ``repeat`` as for our engine; a missing library is skipped."""
+    print("Peers (same bars, EMA crossover, each run in its own process):")
     results: dict[str, Measurement] = {}
-    for module in PEERS:
+    for module, name in PEERS.items():
         if importlib.util.find_spec(module) is None:
-            print(f"  {PEERS[module]} is not installed (pip install -e '.[bench]'); skipped")
+            print(f"  {name} is not installed (pip install -e '.[bench]'); skipped")
             continue
-        results[module] = run_peer(module, data)
+        label = f"{name} EMA({FAST}/{SLOW})"
+        runs = [run_peer_once(module, f"{label} ({i}/{repeat})", data) for i in range(1, repeat + 1)]
+        results[module] = best_of(runs, f"{label} (best of {repeat})")
     return results
 
 
@@ -365,7 +370,7 @@ def print_report(measurements: Sequence[Measurement], ratios: dict[str, float | 
                         *([c.name, c.value, c.target, c.verdict] for c in checks)], right_aligned_from=1))
 
 
-def environment() -> dict[str, Any]:
+def environment(load: float) -> dict[str, Any]:
     versions: dict[str, str | None] = {}
     for name in ("backtrader", "backtesting", "numpy", "pandas"):
         try:
@@ -373,13 +378,19 @@ def environment() -> dict[str, Any]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "versions": versions}
+            "load_average_at_start": load, "versions": versions}
+
+
+def warn_if_busy(load: float) -> None:
+    """Other processes on the machine skew every timing: say so up front."""
+    if load > 0.5:
+        print(f"Note: load average {load:.2f} on {os.cpu_count()} CPUs before starting; timings may be noisy.")
 
 
 def write_json(path: Path, data: DataSet, measurements: Sequence[Measurement], ratios: dict[str, float | None],
-               checks: Sequence[Check]) -> None:
+               checks: Sequence[Check], load: float) -> None:
     report = {
-        "environment": environment(),
+        "environment": environment(load),
         "data": {"folder": str(data.folder), "start": data.start.isoformat(), "end": data.end.isoformat(),
                  "trade_bars": data.bars, "seed": SEED, "symbol": SYMBOL},
         "runs": [m.to_json() for m in measurements],
@@ -397,7 +408,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help=f"minimum minute bars to generate (default {DEFAULT_BARS:,}; e.g. 100000 for a quick run)")
     parser.add_argument("--skip-peers", action="store_true", help="run only our engine")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results to this JSON file")
-    parser.add_argument("--repeat", type=int, default=2, help="warm engine runs per algorithm, best kept (default 2)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs per engine algorithm (warm) and per peer; the fastest is kept (default 2)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 if a target fails")
     args = parser.parse_args(argv)
     if args.bars < 1000 or args.repeat < 1:
@@ -407,13 +419,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    load = os.getloadavg()[0]
+    warn_if_busy(load)
     WORK.mkdir(parents=True, exist_ok=True)
     data = ensure_data(args.bars)
     data = replace(data, bars=count_trade_bars(data))
     print(f"{data.bars:,} regular-hours minute trade bars of {SYMBOL} ({data.start} .. {data.end})")
     try:
         engine = run_engine_suite(data, args.repeat)
-        peers = {} if args.skip_peers else run_peers(data)
+        peers = {} if args.skip_peers else run_peers(data, args.repeat)
     except BenchError as error:
         print(f"\nERROR: {error}", file=sys.stderr)
         return 2
@@ -421,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ratios, checks = evaluate(engine, peers)
     print_report(measurements, ratios, checks)
     if args.json:
-        write_json(args.json, data, measurements, ratios, checks)
+        write_json(args.json, data, measurements, ratios, checks, load)
     failed = any(check.passed is False for check in checks)
     return 1 if failed and args.strict else 0
 

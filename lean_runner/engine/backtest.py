@@ -15,6 +15,7 @@ Per slice, as LEAN's algorithm manager does it:
 
 from __future__ import annotations
 
+import inspect
 import time as wallclock
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+from lean_runner.engine.timed_events import TimedEvents
 
 NS = 1_000_000_000
 _UTC_EPOCH = datetime(1970, 1, 1)
@@ -98,6 +100,7 @@ class BacktestEngine:
         self._on_progress = on_progress or (lambda progress: None)
         self._progress_interval = progress_interval
         self._hours = data.market_hours.exchange_hours("Equity", "usa")
+        self.timed = TimedEvents(algorithm.schedule, algorithm._clock)
         self._history = HistoryProvider(data, self._hours, self._history_now, self._resolution_of,
                                         self._count_history_points)
         self._subscriptions: list[Subscription] = []
@@ -119,6 +122,7 @@ class BacktestEngine:
         self.started_wall = 0.0
         self.finished_wall = 0.0
         self._corporate_actions: dict[int, list[tuple[Security, Any]]] = {}
+        self._end_of_day_events: dict[Any, Any] = {}
         self._next_midnight = datetime(1998, 1, 1)
         self._next_midnight_ns = 0
 
@@ -141,6 +145,7 @@ class BacktestEngine:
         algorithm.securities[security.symbol] = security
         if self._initialized:
             self._subscribe(security, algorithm.time.date())
+            self._schedule_end_of_day([security])
             self._notify_securities_changed(added=[security], removed=[])
         else:
             self._pending_security_setup.append(security)
@@ -163,6 +168,10 @@ class BacktestEngine:
         for subscription in self._subscriptions:
             if subscription.security is security:
                 subscription.removed = True
+        self.timed.remove_security(security)
+        event = self._end_of_day_events.pop(security.symbol, None)
+        if event is not None:
+            self.algorithm.schedule.remove(event)
         self._times_dirty = True
         self._notify_securities_changed(added=[], removed=[security])
 
@@ -177,13 +186,21 @@ class BacktestEngine:
 
     def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None:
         security = self.algorithm.securities[symbol]
-        if resolution is not None and int(resolution) != security.resolution:
-            raise NotImplementedError(
-                f"register_indicator({security.symbol}, resolution={Resolution(int(resolution)).name}): indicators "
-                f"at a resolution other than the subscription's ({Resolution(security.resolution).name}) need "
-                f"consolidators, which the embedded engine does not support yet.")
-        self._registrations.setdefault(security.symbol, []).append(
-            _Registration(indicator, selector, security.symbol))
+        if resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution):
+            self._registrations.setdefault(security.symbol, []).append(
+                _Registration(indicator, selector, security.symbol))
+            return
+        # Another resolution, a timedelta or a consolidator: the indicator reads consolidated bars.
+        consolidator = resolution if hasattr(resolution, "data_consolidated") else self.timed.consolidator_for(
+            security, resolution, None, False, bool(self.algorithm.settings.daily_precise_end_time))
+        if consolidator is resolution:
+            self.timed.add_consolidator(security, consolidator)
+
+        def feed(sender: Any, bar: Any) -> None:
+            _feed_indicator(indicator, selector, bar.end_time, bar)
+
+        consolidator.data_consolidated += feed
+        indicator.consolidators.append(consolidator)
 
     def unregister_indicator(self, indicator: Any) -> None:
         for registrations in self._registrations.values():
@@ -206,6 +223,21 @@ class BacktestEngine:
     def history_bars(self, symbol: Any, count: int, resolution: Any = None) -> list[Any]:
         """The last ``count`` trade bars of ``symbol`` (indicator warm-up)."""
         return self._history.trade_bars(symbol, count, resolution)
+
+    def exchange_hours(self, symbol: Any) -> Any:
+        return self._hours
+
+    def consolidate(self, symbol: Any, period: Any, handler: Any, tick_type: Any) -> Any:
+        security = self.algorithm.securities[symbol]
+        quote = tick_type is not None and int(tick_type) == 1
+        return self.timed.consolidator_for(security, period, handler, quote,
+                                           bool(self.algorithm.settings.daily_precise_end_time))
+
+    def add_consolidator(self, symbol: Any, consolidator: Any) -> None:
+        self.timed.add_consolidator(self.algorithm.securities[symbol], consolidator)
+
+    def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
+        self.timed.remove_consolidator(self.algorithm.securities[symbol], consolidator)
 
     def _history_now(self) -> datetime:
         # In initialize() the clock has not started: history then ends at the start date, as in LEAN.
@@ -262,6 +294,8 @@ class BacktestEngine:
         self.sampler.start(self.start_utc_ns / NS)
         self.collector.sampler = self.sampler
         self.collector.start_equity = algorithm.portfolio.total_portfolio_value
+        self._schedule_end_of_day(list(algorithm.securities.values()))
+        self.timed.start(warm_start or algorithm.start_date)
 
     def _setup_benchmark(self) -> None:
         algorithm = self.algorithm
@@ -422,6 +456,10 @@ class BacktestEngine:
         progress_interval = self._progress_interval
         last_progress = wallclock.perf_counter()
         data_points = self.data_points
+        timed = self.timed
+        schedule = algorithm.schedule
+        schedule_version = schedule.version
+        next_event_ns = timed.next_event_local_ns()
         for slice_count, (t, local) in enumerate(zip(times.tolist(), local_times, strict=True), 1):
             if algorithm._is_warming_up and t >= self.start_utc_ns:
                 self._finish_warm_up()
@@ -429,6 +467,9 @@ class BacktestEngine:
             if next_midnight_ns <= t:
                 self.data_points = data_points
                 next_midnight_ns = self._fire_midnights(t)
+            if local > next_event_ns or timed.has_consolidators:
+                timed.before(local)  # scheduled events and consolidator bars due before this slice
+                next_event_ns = timed.next_event_local_ns()
             clock.utc_ns = t
             clock.local_ns = local
             # 2. the slice's data moves prices (bar objects are made only if someone reads them).
@@ -455,6 +496,12 @@ class BacktestEngine:
                                                   subscription.ask_list[cursor])
                         if not subscription.internal:
                             quotes.append(security)
+            if local >= next_event_ns:
+                timed.at(local)
+                next_event_ns = timed.next_event_local_ns()
+            if timed.has_consolidators:
+                for security in {*trades, *quotes}:
+                    timed.consolidate(security, security in trades, security in quotes)
             dividends = splits = None
             if actions and t in actions:
                 dividends, splits = self._corporate_action_slice(actions.pop(t))
@@ -471,6 +518,9 @@ class BacktestEngine:
                 sampler.sample_intraday(seconds)
             if seconds >= capacity.next_update_utc:
                 collector.on_slice(t, trades)
+            if schedule.version != schedule_version:  # on_data added or removed scheduled events
+                schedule_version = schedule.version
+                next_event_ns = timed.next_event_local_ns()
             if not slice_count & 255:
                 now = wallclock.perf_counter()
                 if now - last_progress >= progress_interval:
@@ -565,21 +615,36 @@ class BacktestEngine:
 
     def _update_indicators(self, security: Security) -> None:
         time = self.algorithm._clock.local_time
-        price = security.price
         for registration in self._registrations[security.symbol]:
             indicator = registration.indicator
-            selector = registration.selector
-            if selector is not None:
-                selected = selector(security.last_trade_bar)
-                # LEAN selectors return a number for value indicators and a bar for bar indicators.
-                if isinstance(selected, int | float):
-                    indicator.update(time, float(selected))
-                else:
-                    indicator.update(selected)
-            elif getattr(indicator, "takes_bars", False):
-                indicator.update(security.last_trade_bar)
+            if registration.selector is None and not getattr(indicator, "takes_bars", False):
+                indicator.update(time, security.price)
             else:
-                indicator.update(time, price)
+                _feed_indicator(indicator, registration.selector, time, security.last_trade_bar)
+
+    def _schedule_end_of_day(self, securities: list[Security]) -> None:
+        """LEAN's end-of-day events: ``on_end_of_day(symbol)`` 10 minutes before each security's close, or the
+        old ``on_end_of_day()`` at 23:58 every day."""
+        handler = user_handler(self.algorithm, "on_end_of_day")
+        if handler is None:
+            return
+        schedule = self.algorithm.schedule
+        try:
+            takes_symbol = len(inspect.signature(handler).parameters) >= 1
+        except (TypeError, ValueError):
+            takes_symbol = True
+        if not takes_symbol:
+            if not self._end_of_day_events:
+                self._end_of_day_events[None] = schedule.on(
+                    schedule.date_rules.every_day(), schedule.time_rules.at(23, 58), handler, "Algorithm.OnEndOfDay")
+            return
+        for security in securities:
+            if security.symbol in self._end_of_day_events or security.is_internal:
+                continue
+            symbol = security.symbol
+            self._end_of_day_events[symbol] = schedule.on(
+                schedule.date_rules.every_day(symbol), schedule.time_rules.before_market_close(symbol, 10),
+                lambda symbol=symbol: handler(symbol), f"{symbol}: EndOfDay")
 
     def _notify_securities_changed(self, added: list[Security], removed: list[Security]) -> None:
         handler = user_handler(self.algorithm, "on_securities_changed")
@@ -626,6 +691,21 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
+
+
+def _feed_indicator(indicator: Any, selector: Any, time: datetime, bar: Any) -> None:
+    """One bar into an indicator: through the selector (a number or a bar), whole, or as its close."""
+    if selector is not None:
+        selected = selector(bar)
+        # LEAN selectors return a number for value indicators and a bar for bar indicators.
+        if isinstance(selected, int | float):
+            indicator.update(time, float(selected))
+        else:
+            indicator.update(selected)
+    elif getattr(indicator, "takes_bars", False):
+        indicator.update(bar)
+    else:
+        indicator.update(time, bar.close)
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

@@ -15,6 +15,7 @@ ALGORITHMS = Path(__file__).parent / "api_algorithms"
     ("history_requests.py", "history checks passed"),
     ("warm_up_bars.py", "warm-up checks passed"),
     ("orders_api.py", "orders checks passed"),
+    ("schedule_and_consolidate.py", "schedule checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:

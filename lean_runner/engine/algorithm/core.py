@@ -18,6 +18,7 @@ from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.enums import Resolution
 from lean_runner.engine.naming import lean_names, to_snake
 from lean_runner.engine.portfolio import SecurityPortfolioManager
+from lean_runner.engine.scheduling import ScheduleManager
 from lean_runner.engine.securities import Security, SecurityManager
 from lean_runner.engine.transactions import SecurityTransactionManager
 
@@ -84,6 +85,10 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._moo_warning_sent = False
         self.live_mode = False
         self._fill_listeners: list[Any] = []
+        self.schedule = ScheduleManager.create(self._exchange_hours_for, "America/New_York", now=lambda: self.time)
+        self.date_rules = self.schedule.date_rules
+        self.time_rules = self.schedule.time_rules
+        self.subscription_manager = SubscriptionManager(self)
 
     # --- events the engine calls; user classes override either naming style --------------------
     def initialize(self) -> None:
@@ -282,6 +287,18 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._require_runtime().remove_security(security)
         return True
 
+    def _exchange_hours_for(self, symbol: Any) -> Any:
+        return self._require_runtime().exchange_hours(symbol)
+
+    def consolidate(self, symbol: Any, period: Any, *args: Any) -> Any:
+        """``consolidate(symbol, period, handler)`` (also with a tick type before the handler): the handler
+        receives each consolidated bar; ``period`` is a timedelta, a Resolution or a calendar function."""
+        handler = args[-1] if args else None
+        tick_type = args[0] if len(args) == 2 else None
+        if handler is None or not callable(handler):
+            raise TypeError("consolidate(symbol, period, handler) needs a handler that takes the bar.")
+        return self._require_runtime().consolidate(symbol, period, handler, tick_type)
+
     def _require_runtime(self) -> AlgorithmRuntime:
         if self._runtime is None:
             raise RuntimeError("This algorithm is not attached to an engine; run it with the embedded engine.")
@@ -350,6 +367,20 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             kwargs.setdefault("end", resolution)
             resolution = args[0] if args else kwargs.pop("resolution", None)
         return self._require_runtime().history(symbols, periods, resolution, **kwargs)
+
+
+@lean_names
+class SubscriptionManager:
+    """``self.subscription_manager``: attach consolidators to a symbol's data."""
+
+    def __init__(self, algorithm: QCAlgorithm) -> None:
+        self._algorithm = algorithm
+
+    def add_consolidator(self, symbol: Any, consolidator: Any, tick_type: Any = None) -> None:
+        self._algorithm._require_runtime().add_consolidator(symbol, consolidator)
+
+    def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
+        self._algorithm._require_runtime().remove_consolidator(symbol, consolidator)
 
 
 SUPPORTED_BROKERAGES = (0, 1)  # BrokerageName.DEFAULT, BrokerageName.INTERACTIVE_BROKERS_BROKERAGE

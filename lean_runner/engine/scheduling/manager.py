@@ -109,6 +109,7 @@ class ScheduleManager(PascalCaseAttributes):
         self._pushes = itertools.count()
         self._started = False
         self._last_time: datetime | None = None
+        self.version = 0  # bumped whenever events are added or removed, so the engine can re-read next_event_time
 
     @classmethod
     def create(cls, hours_for: Callable[[Any], ExchangeHours], time_zone: Any = "America/New_York",
@@ -245,6 +246,7 @@ class ScheduleManager(PascalCaseAttributes):
 
     def _resort(self) -> None:
         """Order every waiting occurrence by (time, creation order), as LEAN does on add/remove."""
+        self.version += 1
         self._queue = [(_utc_us(e._next), 0, e._seq, e) for e in self._events
                        if e._next is not None and e._seq is not None and e._times is not None]
         heapq.heapify(self._queue)
