@@ -43,10 +43,11 @@ if [ -n "$sources" ]; then
 fi
 
 started=$(date +%s)
-# python3-venv brings ensurepip, so the engine image can make its own virtual environment.
+# python3-venv brings ensurepip, so the engine image can make its own virtual environment; libstdc++6
+# is what the manylinux wheels of numpy and pandas expect from the system.
 # Documentation, man pages and locales are left out: the image only runs the engine.
 mmdebstrap --variant=essential --mode=auto --quiet \
-  --include=python3,python3-venv \
+  --include=python3,python3-venv,libstdc++6 \
   --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \

@@ -16,6 +16,7 @@ import pandas as pd
 from lean_runner.engine.algorithm.core import DefaultBrokerageModel, InteractiveBrokersBrokerageModel, QCAlgorithm
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
 from lean_runner.engine.algorithm.trading import PortfolioTarget
+from lean_runner.engine.consolidators import *
 from lean_runner.engine.enums import (
     AccountType,
     AlgorithmStatus,
@@ -36,9 +37,7 @@ from lean_runner.engine.enums import (
 )
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
 from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
-from lean_runner.engine.consolidators import *
 from lean_runner.engine.indicators import *
-from lean_runner.engine.scheduling import *
 from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,
@@ -53,6 +52,7 @@ from lean_runner.engine.orders import (
     UpdateOrderFields,
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager
+from lean_runner.engine.scheduling import *
 from lean_runner.engine.securities import Equity, Security, SecurityHolding, SecurityManager
 from lean_runner.engine.securities_changes import SecurityChanges
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
