@@ -78,6 +78,12 @@ class _Registration:
     indicator: Any
     selector: Any
     symbol: Symbol
+    fast_update: Any = None  # the indicator's engine_update when it can take plain closes
+
+    def __post_init__(self) -> None:
+        if self.selector is None and not getattr(self.indicator, "takes_bars", False) \
+                and getattr(self.indicator, "engine_fast_path", False):
+            self.fast_update = self.indicator.engine_update
 
 
 @dataclass
@@ -615,10 +621,14 @@ class BacktestEngine:
 
     def _update_indicators(self, security: Security) -> None:
         time = self.algorithm._clock.local_time
+        price = security.price
         for registration in self._registrations[security.symbol]:
+            if registration.fast_update is not None:
+                registration.fast_update(time, price)
+                continue
             indicator = registration.indicator
             if registration.selector is None and not getattr(indicator, "takes_bars", False):
-                indicator.update(time, security.price)
+                indicator.update(time, price)
             else:
                 _feed_indicator(indicator, registration.selector, time, security.last_trade_bar)
 

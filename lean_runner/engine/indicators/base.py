@@ -41,6 +41,15 @@ class IndicatorDataPoint(PascalCaseAttributes):
         return f"{self.time:%Y-%m-%d %H:%M:%S} - {self.value}"
 
 
+def _new_point(time: datetime, value: float) -> IndicatorDataPoint:
+    """An IndicatorDataPoint without the overload handling of its constructor (hot path)."""
+    point = IndicatorDataPoint.__new__(IndicatorDataPoint)
+    point.time = time
+    point.value = value
+    point.symbol = None
+    return point
+
+
 @lean_names
 class RollingWindow(Generic[T]):
     """A fixed-size window, newest first: ``window[0]`` is the latest item."""
@@ -152,6 +161,9 @@ class IndicatorBase(PascalCaseAttributes):
 
     DEFAULT_WINDOW_SIZE = 2
     takes_bars = False
+    # True when compute_next_value reads only input.value/input.time and keeps no reference to the input:
+    # the engine may then feed it through ``engine_update`` with a reused input object.
+    engine_fast_path = False
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -162,6 +174,7 @@ class IndicatorBase(PascalCaseAttributes):
         self.updated = IndicatorEvent()
         self.consolidators: list[Any] = []
         self._previous_input: Any = None
+        self._scratch = IndicatorDataPoint(datetime(1, 1, 1), 0.0)
 
     @property
     def is_ready(self) -> bool:
@@ -190,6 +203,26 @@ class IndicatorBase(PascalCaseAttributes):
         if result is not None:
             self._set_current(end_time, result)
         return self.is_ready
+
+    def engine_update(self, end_time: datetime, value: float) -> None:
+        """The engine's update for a value from its own data feed: times only increase, no overloads to parse."""
+        if not self.engine_fast_path:
+            self.update(end_time, value)
+            return
+        scratch = self._scratch
+        scratch.time = end_time
+        scratch.value = value
+        self._previous_input = (scratch, end_time)
+        self.samples += 1
+        result = self.compute_next_value(scratch)
+        if result is None:
+            return
+        point = _new_point(end_time, float(result))
+        self.previous = self.current
+        self.current = point
+        self.window.add(point)
+        if self.updated._handlers:
+            self.updated.fire(self, point)
 
     def _accepts(self, data: Any, end_time: Any) -> bool:
         """LEAN ignores the very same input twice and inputs older than the previous one."""

@@ -15,6 +15,8 @@ from lean_runner.engine.naming import lean_names
 class SimpleMovingAverage(IndicatorBase):
     """Mean of the last ``period`` values (the mean of what it has before it is ready)."""
 
+    engine_fast_path = True
+
     def __init__(self, name: Any, period: int | None = None) -> None:
         if period is None:
             name, period = f"SMA({name})", int(name)
@@ -46,7 +48,9 @@ class SimpleMovingAverage(IndicatorBase):
 
 @lean_names
 class ExponentialMovingAverage(IndicatorBase):
-    """EMA: the first value is the input itself, then ``value·k + previous·(1−k)``; ready after ``period``."""
+    """EMA: the simple mean until ``period`` values, then ``value·k + previous·(1−k)``; ready after ``period``."""
+
+    engine_fast_path = True
 
     def __init__(self, name: Any, period: int | float | None = None, smoothing_factor: float | None = None) -> None:
         if not isinstance(name, str):
