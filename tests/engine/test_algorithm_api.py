@@ -25,3 +25,38 @@ def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean
         outcome = run_backtest(config, stream=console)
     assert outcome.status == "Completed", outcome.error + (tmp_path / "console.txt").read_text()[-3000:]
     assert marker in (tmp_path / "api-log.txt").read_text()
+
+
+def test_unsupported_lean_api_raises_not_implemented_naming_it(tmp_path: Path, lean_data: Path,
+                                                                parse_cache: Path) -> None:
+    config = LaunchConfig(algorithm_location=ALGORITHMS / "unsupported_api.py", algorithm_type_name=None,
+                          algorithm_id="api", data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
+    with open(tmp_path / "console.txt", "w") as console:
+        outcome = run_backtest(config, stream=console)
+    assert outcome.status == "RuntimeError"
+    assert "QCAlgorithm.AddOption is part of LEAN's API but not supported" in outcome.error
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("IBM", "ibm"), ("constant", "constant")])
+def test_set_benchmark_with_a_symbol_or_a_function(choice: str, expected: str, tmp_path: Path, lean_data: Path,
+                                                   parse_cache: Path) -> None:
+    from lean_runner.engine.data.reader import LeanDataReader
+    from lean_runner.engine.results.reader import read_result_folder
+
+    config = LaunchConfig(algorithm_location=ALGORITHMS / "custom_benchmark.py", algorithm_type_name=None,
+                          algorithm_id="bench", data_folder=lean_data, results_folder=tmp_path,
+                          parameters={"benchmark": choice}, cache_folder=parse_cache)
+    with open(tmp_path / "console.txt", "w") as console:
+        assert run_backtest(config, stream=console).status == "Completed"
+    values = [v for _, v in read_result_folder(tmp_path).charts["Benchmark"].series["Benchmark"].values]
+    if expected == "constant":
+        assert set(values) == {7}
+    else:
+        from datetime import date
+
+        from lean_runner.engine.data.factor_files import FactorFileProvider
+        from lean_runner.engine.feed import adjust
+
+        hour = LeanDataReader(lean_data, parse_cache).trade_bars("IBM", "hour", date(2013, 10, 4), date(2013, 10, 11))
+        closes = adjust(hour, FactorFileProvider(lean_data).get("IBM"), "Adjusted").close
+        assert values[-1] == pytest.approx(closes[-1], rel=1e-6)  # the last IBM hourly close, not SPY's

@@ -306,13 +306,16 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
 
     def __getattr__(self, name: str) -> Any:
         # PascalCase access to snake_case members defined on user subclasses or instances.
-        if name[:1].isupper():
-            snake = to_snake(name)
-            if snake != name:
-                try:
-                    return object.__getattribute__(self, snake)
-                except AttributeError:
-                    pass
+        snake = to_snake(name) if name[:1].isupper() else name
+        if snake != name:
+            try:
+                return object.__getattribute__(self, snake)
+            except AttributeError:
+                pass
+        if snake in UNSUPPORTED_LEAN_API:
+            raise NotImplementedError(
+                f"QCAlgorithm.{name} is part of LEAN's API but not supported by the embedded engine yet "
+                f"({UNSUPPORTED_LEAN_API[snake]}). Run this algorithm on the LEAN image (the docker engine) instead.")
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- messages ---------------------------------------------------------------------------------
@@ -382,6 +385,25 @@ class SubscriptionManager:
     def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
         self._algorithm._require_runtime().remove_consolidator(symbol, consolidator)
 
+
+# LEAN QCAlgorithm members the embedded engine knows it lacks: using one must never silently do nothing.
+UNSUPPORTED_LEAN_API = {
+    **dict.fromkeys(("add_option", "add_option_contract", "add_index_option", "add_index_option_contract",
+                     "add_future", "add_future_contract", "add_future_option", "add_future_option_contract",
+                     "option_chain", "option_chain_provider", "future_chain_provider", "set_option_chain_provider",
+                     "set_future_chain_provider", "exercise_option"), "options and futures"),
+    **dict.fromkeys(("add_forex", "add_crypto", "add_crypto_future", "add_cfd", "add_index"),
+                    "only US equities are supported"),
+    **dict.fromkeys(("add_universe", "add_universe_selection", "set_universe_selection", "add_universe_options",
+                     "universe"), "universe selection"),
+    **dict.fromkeys(("add_data", "add_alpha", "set_alpha", "emit_insights", "insights", "set_portfolio_construction",
+                     "set_execution", "set_risk_management", "add_risk_management", "add_execution",
+                     "add_portfolio_construction"), "custom data and the algorithm framework"),
+    **dict.fromkeys(("train", "download", "object_store", "fundamentals", "notify", "set_time_zone_to"),
+                    "platform services"),
+    **dict.fromkeys(("market_on_open_order_async", "combo_market_order", "combo_limit_order",
+                     "combo_leg_limit_order"), "combo orders"),
+}
 
 SUPPORTED_BROKERAGES = (0, 1)  # BrokerageName.DEFAULT, BrokerageName.INTERACTIVE_BROKERS_BROKERAGE
 
