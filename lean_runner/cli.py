@@ -3,6 +3,9 @@
     workbench backtest ALGORITHM.py [--data-folder DIR] [--output DIR] [--parameter NAME VALUE]...
     workbench data generate --symbols SPY,AAPL --start 2020-01-01 --end 2020-12-31 --resolution minute \
         --seed 7 --out DIR
+    workbench data import-news HEADLINES.csv [--data-folder DIR]
+    workbench dsl validate SPEC.json [--config CONFIG.json] [--data-folder DIR]
+    workbench dsl compile SPEC.json [--config CONFIG.json] [--output main.py]
 """
 
 from __future__ import annotations
@@ -153,6 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--resolution", default="minute", choices=["daily", "hour", "minute", "second"])
     generate.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
     generate.add_argument("--out", required=True, help="output data folder")
+    news = data_commands.add_parser("import-news", help="Score headlines with VADER into daily sentiment files.")
+    news.add_argument("headlines", type=Path, help="CSV with timestamp,symbol,headline")
+    news.add_argument("--data-folder", type=Path, help="LEAN data folder to write alternative/news-sentiment/ into")
+
+    dsl = commands.add_parser("dsl", help="The strategy DSL: validate and compile JSON strategies.")
+    dsl_commands = dsl.add_subparsers(dest="dsl_command", required=True)
+    validate = dsl_commands.add_parser("validate", help="Validate a spec; prints {valid, errors, warnings}.")
+    validate.add_argument("spec", type=Path)
+    validate.add_argument("--config", type=Path, help="backtest config: also check symbols and dates against data")
+    validate.add_argument("--data-folder", type=Path, help="LEAN data folder for the data checks")
+    compile_ = dsl_commands.add_parser("compile", help="Compile a spec (and config) into a LEAN Python algorithm.")
+    compile_.add_argument("spec", type=Path)
+    compile_.add_argument("--config", type=Path, help="backtest config (dates, cash, costs, universe override)")
+    compile_.add_argument("--output", type=Path, help="write the algorithm here instead of printing it")
     return parser
 
 
@@ -164,6 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     parameters={name: value for name, value in args.parameter})
     if args.command == "data" and args.data_command == "generate":
         return run_generate_command(args, settings)
+    if args.command == "data" and args.data_command == "import-news":
+        from lean_runner.engine.data.news_sentiment import import_news_command
+
+        return import_news_command(args.headlines, settings.data_folder)
+    if args.command == "dsl":
+        from lean_runner.dsl.cli import compile_command, validate_command
+
+        universes = settings.project / "universes"
+        if args.dsl_command == "validate":
+            return validate_command(args.spec, args.config, settings.data_folder, universes_folder=universes)
+        return compile_command(args.spec, args.config, output=args.output, universes_folder=universes)
     return 2
 
 

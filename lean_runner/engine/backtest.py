@@ -26,6 +26,7 @@ import numpy as np
 
 from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
 from lean_runner.engine.clock import ns_to_naive
+from lean_runner.engine.custom_data import CustomSubscription, Globals, SubscriptionDataConfig, read_custom_points
 from lean_runner.engine.data.timeconv import ns_to_date as ns_to_local_date
 from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
@@ -129,6 +130,8 @@ class BacktestEngine:
         self.finished_wall = 0.0
         self._corporate_actions: dict[int, list[tuple[Security, Any]]] = {}
         self._end_of_day_events: dict[Any, Any] = {}
+        self._custom_types: dict[Security, type] = {}
+        Globals.data_folder = Globals.DataFolder = str(data.data_folder)
         self._next_midnight = datetime(1998, 1, 1)
         self._next_midnight_ns = 0
 
@@ -156,6 +159,36 @@ class BacktestEngine:
         else:
             self._pending_security_setup.append(security)
         return security
+
+    def add_custom_data(self, data_type: type, ticker: str, resolution: int) -> Security:
+        """A custom data security; its points come from ``data_type``'s ``get_source``/``reader``."""
+        algorithm = self.algorithm
+        name = f"{ticker.upper()}.{data_type.__name__}"
+        symbol = Symbol(ticker, SecurityIdentifier(f"{name} 2S", ticker.upper(), "usa", 0), 0)
+        properties = self.data.symbol_properties.get("usa", ticker.upper(), "base")
+        security = Security(symbol, SecurityExchange(self._hours, algorithm._clock), properties, resolution, 1.0,
+                            False, False)
+        security.subscribes_quotes = False
+        security.fee_model = InteractiveBrokersFeeModel()
+        security.fill_model = EquityFillModel()
+        algorithm.securities[symbol] = security
+        self._custom_types[security] = data_type
+        if self._initialized:
+            self._subscribe_custom(security, algorithm.time.date())
+        return security
+
+    def _subscribe_custom(self, security: Security, from_day: date) -> None:
+        data_type = self._custom_types[security]
+        config = SubscriptionDataConfig(data_type, security.symbol, security.resolution)
+        end_day = self.algorithm.end_date.date()
+        days = [from_day + timedelta(days=i) for i in range((end_day - from_day).days + 1)]
+        points = read_custom_points(data_type, config, days)
+        tz = self._hours.time_zone
+        ends = np.asarray([_local_to_utc_ns(point.end_time, tz) for point in points], dtype=np.int64)
+        subscription = CustomSubscription(security, points, ends)
+        subscription.cursor = int(np.searchsorted(ends, self._current_utc_ns(), side="right"))
+        self._subscriptions.append(subscription)  # type: ignore[arg-type]
+        self._times_dirty = True
 
     def _new_security(self, ticker: str, resolution: int, market: str, fill_forward: bool, leverage: float,
                       extended: bool) -> Security:
@@ -283,6 +316,8 @@ class BacktestEngine:
         first_day = (warm_start or algorithm.start_date).date()
         for security in self._pending_security_setup:
             self._subscribe(security, first_day)
+        for security in self._custom_types:
+            self._subscribe_custom(security, first_day)
         if warm_start is not None:
             algorithm._is_warming_up = True
             self.message("debug", "Algorithm starting warm up...")
@@ -481,6 +516,7 @@ class BacktestEngine:
             # 2. the slice's data moves prices (bar objects are made only if someone reads them).
             trades: list[Security] = []
             quotes: list[Security] = []
+            custom: list[tuple[Any, Any]] = []
             for subscription in subscriptions:
                 cursor = subscription.cursor
                 ends = subscription.end_list
@@ -497,6 +533,10 @@ class BacktestEngine:
                                 self._update_indicators(security)
                             if security.holdings.quantity:
                                 set_market_price(security.symbol.value, price)
+                    elif subscription.is_custom:
+                        point = subscription.points[cursor]  # type: ignore[attr-defined]
+                        security.price = float(point.value)
+                        custom.append((security.symbol, point))
                     else:
                         security.set_quote_source(subscription, cursor, subscription.bid_list[cursor],
                                                   subscription.ask_list[cursor])
@@ -516,8 +556,8 @@ class BacktestEngine:
             if open_orders:
                 transactions.scan()
             # 4. the algorithm.
-            if on_data is not None and (trades or quotes or dividends or splits):
-                on_data(Slice(local, trades, quotes, t, dividends, splits))
+            if on_data is not None and (trades or quotes or dividends or splits or custom):
+                on_data(Slice(local, trades, quotes, t, dividends, splits, custom))
             # 5. samples, capacity and progress.
             seconds = t / NS
             if seconds > sampler.next_intraday_utc and not algorithm._is_warming_up:

@@ -55,6 +55,7 @@ class Subscription:
     bid_list: list[float] = field(default_factory=list)
     ask_list: list[float] = field(default_factory=list)
     is_trade: bool = True
+    is_custom: bool = False
 
     def __post_init__(self) -> None:
         self.end_list = self.end_utc.tolist()

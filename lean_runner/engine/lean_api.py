@@ -17,6 +17,15 @@ from lean_runner.engine.algorithm.core import DefaultBrokerageModel, Interactive
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
 from lean_runner.engine.algorithm.trading import PortfolioTarget
 from lean_runner.engine.consolidators import *
+from lean_runner.engine.custom_data import (
+    BaseData,
+    FileFormat,
+    Globals,
+    PythonData,
+    SubscriptionDataConfig,
+    SubscriptionDataSource,
+    SubscriptionTransportMedium,
+)
 from lean_runner.engine.enums import (
     AccountType,
     AlgorithmStatus,

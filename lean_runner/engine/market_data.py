@@ -226,12 +226,13 @@ class Slice:
     A slice should be read during ``on_data`` (its securities move on with the next slice).
     """
 
-    __slots__ = ("_all", "_bars", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_time",
+    __slots__ = ("_all", "_bars", "_custom", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_time",
                  "_trade_securities", "_utc_time")
 
     def __init__(self, time: datetime | int, trade_securities: list[Any] | DataDictionary,
                  quote_securities: list[Any] | DataDictionary, utc_time: datetime | int | None = None,
-                 dividends: DataDictionary | None = None, splits: DataDictionary | None = None) -> None:
+                 dividends: DataDictionary | None = None, splits: DataDictionary | None = None,
+                 custom: list[tuple[Any, Any]] | None = None) -> None:
         # Times may be given as nanoseconds since the epoch; the datetime is built only if read.
         self._time = time
         self._utc_time = utc_time
@@ -249,6 +250,7 @@ class Slice:
             self._quote_securities = quote_securities
         self._splits = splits
         self._dividends = dividends
+        self._custom = custom
         self._all: DataDictionary | None = None
 
     @property
@@ -307,6 +309,8 @@ class Slice:
         if self._all is None:
             merged = DataDictionary(self.quote_bars)
             merged.update(self.bars)  # a trade bar wins over a quote bar for the same symbol, as in LEAN
+            if self._custom:
+                merged.update(self._custom)
             self._all = merged
         return self._all
 
@@ -314,6 +318,8 @@ class Slice:
         return self._merged()[key]
 
     def __contains__(self, key: Any) -> bool:
+        if self._custom and any(symbol == key for symbol, _ in self._custom):
+            return True
         if self._bars is not None or self._quote_bars is not None:
             return key in self.bars or key in self.quote_bars
         return any(s.symbol == key for s in self._trade_securities) or \
@@ -347,7 +353,7 @@ class Slice:
     @property
     def has_data(self) -> bool:
         return bool(self._trade_securities or self._quote_securities or self._bars or self._quote_bars
-                    or self._dividends or self._splits)
+                    or self._dividends or self._splits or self._custom)
 
     @property
     def count(self) -> int:

@@ -43,7 +43,9 @@ class Symbol:
         self.value = value.upper()
         self.id = sid
         self.security_type = security_type
-        self._hash = hash(self.value)
+        # Equities hash like their ticker so data["SPY"] works; custom data (type Base) shares a ticker with
+        # its equity, so it hashes apart and is found by its Symbol object only.
+        self._hash = hash(self.value) if int(security_type) != 0 else hash((self.value, "custom"))
 
     @property
     def permtick(self) -> str:
@@ -76,7 +78,7 @@ class Symbol:
         if isinstance(other, Symbol):
             return self.value == other.value and self.security_type == other.security_type
         if isinstance(other, str):
-            return self.value == other.upper()
+            return self.value == other.upper() and int(self.security_type) != 0
         return NotImplemented
 
     def __lt__(self, other: object) -> bool:

@@ -278,6 +278,12 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         return self.add_equity(ticker, resolution, market, fill_forward, leverage, extended_market_hours,
                                data_normalization_mode)
 
+    def add_data(self, data_type: type, ticker: Any, resolution: Any = None, time_zone: Any = None,
+                 fill_forward: bool = False, leverage: float = 1.0) -> Security:
+        """Subscribe to custom data: a ``PythonData`` subclass reading local files (``get_source``/``reader``)."""
+        return self._require_runtime().add_custom_data(data_type, str(ticker),
+                                                       4 if resolution is None else int(resolution))
+
     def remove_security(self, symbol: Any, tag: str | None = None) -> bool:
         if symbol not in self.securities:
             return False
@@ -396,9 +402,9 @@ UNSUPPORTED_LEAN_API = {
                     "only US equities are supported"),
     **dict.fromkeys(("add_universe", "add_universe_selection", "set_universe_selection", "add_universe_options",
                      "universe"), "universe selection"),
-    **dict.fromkeys(("add_data", "add_alpha", "set_alpha", "emit_insights", "insights", "set_portfolio_construction",
+    **dict.fromkeys(("add_alpha", "set_alpha", "emit_insights", "insights", "set_portfolio_construction",
                      "set_execution", "set_risk_management", "add_risk_management", "add_execution",
-                     "add_portfolio_construction"), "custom data and the algorithm framework"),
+                     "add_portfolio_construction"), "the algorithm framework"),
     **dict.fromkeys(("train", "download", "object_store", "fundamentals", "notify", "set_time_zone_to"),
                     "platform services"),
     **dict.fromkeys(("market_on_open_order_async", "combo_market_order", "combo_limit_order",
