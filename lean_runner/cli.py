@@ -1,6 +1,8 @@
 """``workbench``: the command line of the backtest workbench.
 
     workbench backtest ALGORITHM.py [--data-folder DIR] [--output DIR] [--parameter NAME VALUE]...
+        [--engine local|docker] [--image IMAGE]
+    workbench image build [--base IMAGE] [--tag TAG]
     workbench data generate --symbols SPY,AAPL --start 2020-01-01 --end 2020-12-31 --resolution minute \
         --seed 7 --out DIR
     workbench data import-news HEADLINES.csv [--data-folder DIR]
@@ -144,8 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--output", type=Path, help="result folder (default: <project>/backtests/<timestamp>)")
     backtest.add_argument("--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                           help="algorithm parameter, read with get_parameter (repeatable)")
-    backtest.add_argument("--engine", choices=["local"], default="local",
-                          help="where to run it (the docker engine arrives with the runner issue)")
+    backtest.add_argument("--engine", choices=["local", "docker"], default="local",
+                          help="local: the embedded engine in a subprocess; docker: a LEAN-contract container")
+    backtest.add_argument("--image", help="image for --engine docker (default: WORKBENCH_DOCKER_IMAGE)")
+
+    image = commands.add_parser("image", help="The engine's container image.")
+    image_commands = image.add_subparsers(dest="image_command", required=True)
+    build = image_commands.add_parser("build", help="Build a LEAN-contract image of the embedded engine.")
+    build.add_argument("--base", help="base image (default: WORKBENCH_IMAGE_BASE, else python:3.11-slim when "
+                                      "present, else the local mmdebstrap base)")
+    build.add_argument("--tag", help="image tag (default: WORKBENCH_DOCKER_IMAGE)")
+    build.add_argument("--verbose", action="store_true", help="show the docker build output")
 
     data = commands.add_parser("data", help="Market data tools.")
     data_commands = data.add_subparsers(dest="data_command", required=True)
@@ -176,9 +187,23 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(data_folder=getattr(args, "data_folder", None))
+    if args.command == "backtest" and args.engine == "docker":
+        from lean_runner.runners.cli_commands import run_docker_backtest
+        from lean_runner.runners.container_spec import ContainerLimits
+
+        limits = ContainerLimits(cpus=settings.docker_cpus or None, memory=settings.docker_memory or None)
+        return run_docker_backtest(args.algorithm, data_folder=settings.data_folder, image=args.image,
+                                   default_image=settings.docker_image, output=args.output,
+                                   parameters=dict(args.parameter), cache_folder=settings.cache_folder,
+                                   limits=limits, stop_timeout=settings.stop_timeout)
     if args.command == "backtest":
         return run_backtest_command(args.algorithm, settings=settings, output=args.output,
                                     parameters={name: value for name, value in args.parameter})
+    if args.command == "image":
+        from lean_runner.runners.cli_commands import build_image_command
+
+        return build_image_command(tag=args.tag or settings.docker_image, base=args.base or settings.image_base or None,
+                                   wheel_cache=settings.wheel_cache, verbose=args.verbose)
     if args.command == "data" and args.data_command == "generate":
         return run_generate_command(args, settings)
     if args.command == "data" and args.data_command == "import-news":
