@@ -212,15 +212,26 @@ class IndicatorBase(PascalCaseAttributes):
         scratch = self._scratch
         scratch.time = end_time
         scratch.value = value
-        self._previous_input = (scratch, end_time)
+        self._previous_input = None  # the engine's feed only moves forward; nothing to de-duplicate
         self.samples += 1
         result = self.compute_next_value(scratch)
-        if result is None:
-            return
-        point = _new_point(end_time, float(result))
+        if result is not None:
+            self._publish(end_time, float(result))
+
+    def _publish(self, end_time: datetime, result: float) -> None:
+        """Make ``result`` the current value: previous, window and the ``updated`` event, as ``update`` does."""
+        point = IndicatorDataPoint.__new__(IndicatorDataPoint)
+        point.time = end_time
+        point.value = result
+        point.symbol = None
         self.previous = self.current
         self.current = point
-        self.window.add(point)
+        window = self.window
+        items = window._items
+        if len(items) == items.maxlen:
+            window._most_recently_removed = items[-1]
+        items.appendleft(point)
+        window._samples += 1
         if self.updated._handlers:
             self.updated.fire(self, point)
 

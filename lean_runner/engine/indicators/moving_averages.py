@@ -40,6 +40,17 @@ class SimpleMovingAverage(IndicatorBase):
         self._sum += input.value
         return self._sum / len(self._values)
 
+    def engine_update(self, end_time: Any, value: float) -> None:
+        """compute_next_value inlined for the engine's feed (the hot path of every SMA strategy)."""
+        values = self._values
+        if len(values) == self.period:
+            self._sum -= values[0]
+        values.append(value)
+        self._sum += value
+        self.samples += 1
+        self._previous_input = None
+        self._publish(end_time, self._sum / len(values))
+
     def reset(self) -> None:
         super().reset()
         self._values.clear()
@@ -82,6 +93,16 @@ class ExponentialMovingAverage(IndicatorBase):
             self._seed_sum += value
             return self._seed_sum / self.samples
         return value * self.k + self.current.value * (1 - self.k)
+
+    def engine_update(self, end_time: Any, value: float) -> None:
+        """compute_next_value inlined for the engine's feed (the hot path of every EMA strategy)."""
+        samples = self.samples = self.samples + 1
+        self._previous_input = None
+        if samples <= self.period:
+            self._seed_sum += value
+            self._publish(end_time, self._seed_sum / samples)
+        else:
+            self._publish(end_time, value * self.k + self.current.value * (1 - self.k))
 
     def reset(self) -> None:
         super().reset()
