@@ -71,3 +71,40 @@ def test_data_generate_writes_synthetic_lean_data_the_engine_runs_on(tmp_path: P
                      env={"WORKBENCH_CACHE_FOLDER": str(parse_cache)})
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Total Orders               1" in run.stdout or "Total Orders  " in run.stdout
+
+
+def test_dsl_validate_prints_the_seed_shape_and_exits_non_zero_when_invalid(tmp_path: Path) -> None:
+    good = _workbench("dsl", "validate", str(ROOT / "test-project" / "strategies" / "rsi_mean_reversion.json"))
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["valid"] is True
+    spec = json.loads((ROOT / "test-project" / "strategies" / "rsi_mean_reversion.json").read_text())
+    spec["resolution"] = "fortnightly"
+    bad_file = tmp_path / "bad.json"
+    bad_file.write_text(json.dumps(spec))
+    bad = _workbench("dsl", "validate", str(bad_file))
+    assert bad.returncode != 0
+    report = json.loads(bad.stdout)
+    assert report["valid"] is False and report["errors"][0]["path"] == "resolution"
+
+
+def test_dsl_compile_prints_a_lean_algorithm(tmp_path: Path) -> None:
+    output = tmp_path / "main.py"
+    completed = _workbench("dsl", "compile", str(ROOT / "test-project" / "strategies" / "rsi_mean_reversion.json"),
+                           "--output", str(output))
+    assert completed.returncode == 0, completed.stderr
+    code = output.read_text()
+    assert "from AlgorithmImports import *" in code and "(QCAlgorithm):" in code
+    compile(code, str(output), "exec")
+
+
+def test_import_news_writes_daily_sentiment_files(tmp_path: Path) -> None:
+    headlines = tmp_path / "headlines.csv"
+    headlines.write_text("timestamp,symbol,headline\n2020-01-06T10:00:00,AAPL,Apple posts record profits\n"
+                         "2020-01-07T10:00:00,AAPL,Apple faces lawsuit and weak sales\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    completed = _workbench("data", "import-news", str(headlines), env={"WORKBENCH_DATA_FOLDER": str(data)})
+    assert completed.returncode == 0, completed.stderr
+    rows = (data / "alternative" / "news-sentiment" / "aapl.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows] == ["20200106", "20200107"]
+    assert float(rows[0].split(",")[1]) > 0 > float(rows[1].split(",")[1])

@@ -15,6 +15,7 @@ Per slice, as LEAN's algorithm manager does it:
 
 from __future__ import annotations
 
+import gc
 import inspect
 import time as wallclock
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from lean_runner.engine.feed import (
     expected_end_times,
     fill_forward,
     make_subscription,
+    sorted_union,
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
@@ -466,12 +468,18 @@ class BacktestEngine:
         added = list(algorithm.securities.values())
         if added:
             self._notify_securities_changed(added=added, removed=[])
+        # The loaded data are millions of long-lived objects: move them out of the cyclic collector's sight,
+        # or every collection walks them again (the loop itself creates no reference cycles).
+        gc.collect()
+        gc.freeze()
         try:
             while self._stream_until_subscriptions_change():
                 pass
         except AlgorithmQuit as quit_request:
             if str(quit_request):
                 self.message("debug", str(quit_request))
+        finally:
+            gc.unfreeze()
         self._finish()
 
     def _stream_until_subscriptions_change(self) -> bool:
@@ -643,7 +651,7 @@ class BacktestEngine:
             parts.append(np.asarray(action_times, dtype=np.int64))
         if not parts:
             return np.empty(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        return sorted_union(*parts)
 
     def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
         """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""
