@@ -20,28 +20,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from lean_runner.progress_lines import parse_completion, parse_log_line, parse_progress_line, parse_statistic
+from lean_runner.results_index.names import new_result_folder
 from lean_runner.settings import Settings
-
-
-def new_result_folder(project: Path, now: datetime | None = None) -> Path:
-    """``<project>/backtests/<YYYY-MM-DD_HH-MM-SS>``, made unique when that second is taken."""
-    stamp = (now or datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
-    base = project / "backtests"
-    base.mkdir(parents=True, exist_ok=True)
-    candidate = base / stamp
-    suffix = 1
-    while True:
-        try:
-            candidate.mkdir()
-            return candidate
-        except FileExistsError:
-            suffix += 1
-            candidate = base / f"{stamp}_{suffix}"
 
 
 def new_algorithm_id() -> str:
@@ -61,7 +46,7 @@ def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | 
     if not algorithm.is_file():
         err.write(f"error: algorithm file not found: {algorithm}\n")
         return 2
-    folder = output.expanduser().resolve() if output else new_result_folder(algorithm.parent)
+    folder = output.expanduser().resolve() if output else new_result_folder(algorithm.parent / "backtests")
     folder.mkdir(parents=True, exist_ok=True)
     algorithm_id = new_algorithm_id()
     config = {

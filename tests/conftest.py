@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import docker
 import pytest
+
+from lean_runner.runners.fixtures import require_docker, require_engine_image
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -30,3 +34,18 @@ def conformance_cases() -> list[dict]:
 def parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A parse cache private to this test session."""
     return tmp_path_factory.mktemp("parse-cache")
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    """The real Docker daemon (fails under CI=true when unreachable, skips otherwise)."""
+    client = require_docker()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def engine_image(docker_client: docker.DockerClient) -> str:
+    """The workbench engine image built from the current sources, once per session."""
+    cache = Path.home() / ".cache" / "lean-workbench" / "wheels"
+    return require_engine_image(docker_client, cache)

@@ -1,15 +1,11 @@
-"""Fixtures of the runner tests: a throwaway LEAN project, the real Docker daemon and the engine image."""
+"""Fixtures of the runner tests: a throwaway LEAN project (Docker fixtures are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import docker
 import pytest
-
-from lean_runner.runners.fixtures import require_docker, require_engine_image
 
 ALGORITHMS = Path(__file__).parent / "algorithms"
 
@@ -20,18 +16,3 @@ def project(tmp_path: Path) -> Path:
     folder = tmp_path / "project"
     shutil.copytree(ALGORITHMS, folder)
     return folder
-
-
-@pytest.fixture(scope="session")
-def docker_client() -> Iterator[docker.DockerClient]:
-    """The real Docker daemon (fails under CI=true when unreachable, skips otherwise)."""
-    client = require_docker()
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="session")
-def engine_image(docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The workbench engine image built from the current sources, once per session."""
-    cache = Path.home() / ".cache" / "lean-workbench" / "wheels"
-    return require_engine_image(docker_client, cache)

@@ -41,3 +41,18 @@ def test_image_build_reports_the_image(engine_image: str) -> None:
     code = build_image_command(tag=engine_image, wheel_cache=Path.home() / ".cache" / "lean-workbench" / "wheels",
                                out=out)
     assert code == 0 and out.getvalue().startswith(f"Built {engine_image} (sha256:")
+
+
+def test_workbench_backtest_with_the_docker_engine_from_the_command_line(project: Path, lean_data: Path,
+                                                                        parse_cache: Path, engine_image: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "lean_runner.cli", "backtest", str(project / "buy_and_hold.py"), "--engine", "docker",
+         "--image", engine_image, "--data-folder", str(lean_data)],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "WORKBENCH_CACHE_FOLDER": str(parse_cache)})
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "End Equity                   101691.92" in completed.stdout
