@@ -69,12 +69,8 @@ class Sum(WindowIndicator):
         return math.fsum(window)
 
 
-@lean_names
-class Delay(WindowIndicator):
-    """The input from ``period`` samples ago; the first input until then. Ready after ``period + 1`` samples."""
-
-    def __init__(self, name: Any = None, period: int | None = None) -> None:
-        super().__init__(*name_and_period(name, period, "DELAY({})"))
+class LaggedWindowIndicator(WindowIndicator):
+    """A window indicator that compares with the value ``period`` samples ago: ready after ``period + 1``."""
 
     @property
     def is_ready(self) -> bool:
@@ -83,32 +79,32 @@ class Delay(WindowIndicator):
     @property
     def warm_up_period(self) -> int:
         return self.period + 1
+
+
+@lean_names
+class Delay(LaggedWindowIndicator):
+    """The input from ``period`` samples ago; the first input until then. Ready after ``period + 1`` samples."""
+
+    def __init__(self, name: Any = None, period: int | None = None) -> None:
+        super().__init__(*name_and_period(name, period, "DELAY({})"))
 
     def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
         return self._oldest_or_removed()
 
 
 @lean_names
-class Momentum(WindowIndicator):
+class Momentum(LaggedWindowIndicator):
     """``value - value[period]`` (against the first input until then). Ready after ``period + 1`` samples."""
 
     def __init__(self, name: Any = None, period: int | None = None) -> None:
         super().__init__(*name_and_period(name, period, "MOM({})"))
-
-    @property
-    def is_ready(self) -> bool:
-        return self.samples > self.period
-
-    @property
-    def warm_up_period(self) -> int:
-        return self.period + 1
 
     def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
         return value - self._oldest_or_removed()
 
 
 @lean_names
-class RateOfChange(WindowIndicator):
+class RateOfChange(LaggedWindowIndicator):
     """``(value - value[period]) / value[period]``, 0 on a zero base. Ready after ``period + 1`` samples."""
 
     def __init__(self, name: Any = None, period: int | None = None) -> None:
@@ -117,14 +113,6 @@ class RateOfChange(WindowIndicator):
     @staticmethod
     def _default_name() -> str:
         return "ROC({})"
-
-    @property
-    def is_ready(self) -> bool:
-        return self.samples > self.period
-
-    @property
-    def warm_up_period(self) -> int:
-        return self.period + 1
 
     def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
         base = self._oldest_or_removed()
