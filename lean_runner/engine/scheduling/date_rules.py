@@ -132,9 +132,8 @@ class _Schedule:
         return sorted(found)
 
 
-@lean_names
-class DateRules:
-    """``self.date_rules``: builds :class:`DateRule` objects; ``hours_for(symbol)`` gives exchange hours."""
+class RuleFactory:
+    """What the date and time rule factories share: exchange hours per symbol and the default time zone."""
 
     def __init__(self, hours_for: Callable[[Any], ExchangeHours], time_zone: Any = "America/New_York") -> None:
         self._hours_for = hours_for
@@ -146,6 +145,11 @@ class DateRules:
     @property
     def time_zone(self) -> tzinfo:
         return self._time_zone
+
+
+@lean_names
+class DateRules(RuleFactory):
+    """``self.date_rules``: builds :class:`DateRule` objects; ``hours_for(symbol)`` gives exchange hours."""
 
     def _schedule(self, symbol: Any) -> _Schedule:
         return _Schedule(None if symbol is None else self._hours_for(symbol))

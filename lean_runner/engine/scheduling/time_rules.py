@@ -18,9 +18,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from lean_runner.engine.data.market_hours import ExchangeHours
 from lean_runner.engine.naming import lean_names
-from lean_runner.engine.scheduling.date_rules import as_zone
+from lean_runner.engine.scheduling.date_rules import RuleFactory, as_zone
 
 __all__ = ["TimeRule", "TimeRules"]
 
@@ -65,19 +64,8 @@ def _minutes(value: float) -> str:
 
 
 @lean_names
-class TimeRules:
+class TimeRules(RuleFactory):
     """``self.time_rules``: builds :class:`TimeRule` objects; ``hours_for(symbol)`` gives exchange hours."""
-
-    def __init__(self, hours_for: Callable[[Any], ExchangeHours], time_zone: Any = "America/New_York") -> None:
-        self._hours_for = hours_for
-        self._time_zone = as_zone(time_zone)
-
-    def set_default_time_zone(self, time_zone: Any) -> None:
-        self._time_zone = as_zone(time_zone)
-
-    @property
-    def time_zone(self) -> tzinfo:
-        return self._time_zone
 
     @property
     def now(self) -> TimeRule:
