@@ -47,6 +47,8 @@ from lean_runner.engine.feed import (
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
+from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
+from lean_runner.engine.indicators.column_feed import LocalEndTimes
 from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
@@ -77,19 +79,6 @@ class Progress:
 
 
 @dataclass
-class _Registration:
-    indicator: Any
-    selector: Any
-    symbol: Symbol
-    fast_update: Any = None  # the indicator's engine_update when it can take plain closes
-
-    def __post_init__(self) -> None:
-        if self.selector is None and not getattr(self.indicator, "takes_bars", False) \
-                and getattr(self.indicator, "engine_fast_path", False):
-            self.fast_update = self.indicator.engine_update
-
-
-@dataclass
 class EngineMessages:
     """Messages from the algorithm, kept for ``<id>-log.txt`` and echoed to the engine log."""
 
@@ -114,7 +103,8 @@ class BacktestEngine:
                                         self._count_history_points)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
-        self._registrations: dict[Any, list[_Registration]] = {}
+        self._indicators = IndicatorRegistrations(
+            LocalEndTimes(lambda utc_ns: utc_ns_to_local_ns(utc_ns, self._hours.time_zone)))
         self._initialized = False
         self._times_dirty = False
         self.data_points = 0
@@ -228,8 +218,7 @@ class BacktestEngine:
     def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None:
         security = self.algorithm.securities[symbol]
         if resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution):
-            self._registrations.setdefault(security.symbol, []).append(
-                _Registration(indicator, selector, security.symbol))
+            self._indicators.add(indicator, selector, security.symbol)
             return
         # Another resolution, a timedelta or a consolidator: the indicator reads consolidated bars.
         consolidator = resolution if hasattr(resolution, "data_consolidated") else self.timed.consolidator_for(
@@ -238,14 +227,13 @@ class BacktestEngine:
             self.timed.add_consolidator(security, consolidator)
 
         def feed(sender: Any, bar: Any) -> None:
-            _feed_indicator(indicator, selector, bar.end_time, bar)
+            feed_indicator(indicator, selector, bar.end_time, bar)
 
         consolidator.data_consolidated += feed
         indicator.consolidators.append(consolidator)
 
     def unregister_indicator(self, indicator: Any) -> None:
-        for registrations in self._registrations.values():
-            registrations[:] = [r for r in registrations if r.indicator is not indicator]
+        self._indicators.remove(indicator)
 
     def summary_statistics(self) -> dict[str, str]:
         if self.collector is None:
@@ -496,7 +484,9 @@ class BacktestEngine:
             return False
         local_times = utc_ns_to_local_ns(times, tz).tolist()
         subscriptions = [s for s in self._subscriptions if not s.removed and s.cursor < len(s)]
-        registrations = self._registrations
+        indicators = self._indicators
+        indicators.column_feed(subscriptions, self.end_utc_ns)
+        registrations = indicators.eager  # symbols whose indicators are updated bar by bar
         actions = self._corporate_actions
         capacity = collector.capacity
         set_market_price = collector.trade_builder.set_market_price
@@ -538,7 +528,7 @@ class BacktestEngine:
                         if not subscription.internal:
                             trades.append(security)
                             if security.symbol in registrations:
-                                self._update_indicators(security)
+                                indicators.update(security, clock.local_time)
                             if security.holdings.quantity:
                                 set_market_price(security.symbol.value, price)
                     elif subscription.is_custom:
@@ -667,19 +657,6 @@ class BacktestEngine:
                 splits[security.symbol] = Split(security.symbol, time, event.split_factor, event.reference_price)
         return dividends, splits
 
-    def _update_indicators(self, security: Security) -> None:
-        time = self.algorithm._clock.local_time
-        price = security.price
-        for registration in self._registrations[security.symbol]:
-            if registration.fast_update is not None:
-                registration.fast_update(time, price)
-                continue
-            indicator = registration.indicator
-            if registration.selector is None and not getattr(indicator, "takes_bars", False):
-                indicator.update(time, price)
-            else:
-                _feed_indicator(indicator, registration.selector, time, security.last_trade_bar)
-
     def _schedule_end_of_day(self, securities: list[Security]) -> None:
         """LEAN's end-of-day events: ``on_end_of_day(symbol)`` 10 minutes before each security's close, or the
         old ``on_end_of_day()`` at 23:58 every day."""
@@ -749,21 +726,6 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
-
-
-def _feed_indicator(indicator: Any, selector: Any, time: datetime, bar: Any) -> None:
-    """One bar into an indicator: through the selector (a number or a bar), whole, or as its close."""
-    if selector is not None:
-        selected = selector(bar)
-        # LEAN selectors return a number for value indicators and a bar for bar indicators.
-        if isinstance(selected, int | float):
-            indicator.update(time, float(selected))
-        else:
-            indicator.update(selected)
-    elif getattr(indicator, "takes_bars", False):
-        indicator.update(bar)
-    else:
-        indicator.update(time, bar.close)
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

@@ -116,12 +116,16 @@ class RollingWindow(Generic[T]):
 class IndicatorEvent:
     """``indicator.updated += handler``: handlers receive ``(sender, updated_point)``."""
 
-    __slots__ = ("_handlers",)
+    __slots__ = ("_handlers", "_on_subscribe")
 
     def __init__(self) -> None:
         self._handlers: list[Callable[[Any, IndicatorDataPoint], None]] = []
+        # Set while the engine column-feeds the indicator: a listener needs it updated bar by bar.
+        self._on_subscribe: Callable[[], None] | None = None
 
     def __iadd__(self, handler: Callable[[Any, IndicatorDataPoint], None]) -> IndicatorEvent:
+        if self._on_subscribe is not None:
+            self._on_subscribe()
         self._handlers.append(handler)
         return self
 

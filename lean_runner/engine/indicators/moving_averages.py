@@ -51,6 +51,26 @@ class SimpleMovingAverage(IndicatorBase):
         self._previous_input = None
         self._publish(end_time, self._sum / len(values))
 
+    def _column_state(self) -> tuple[list[float], float]:
+        return list(self._values), self._sum
+
+    def _restore_column_state(self, state: tuple[list[float], float]) -> None:
+        self._values = deque(state[0], maxlen=self.period)
+        self._sum = state[1]
+
+    def _advance_column(self, inputs: list[float], samples: int, last: float) -> list[float]:
+        """engine_update's arithmetic over many closes (see column_feed)."""
+        values, total, period = self._values, self._sum, self.period
+        outputs = []
+        for value in inputs:
+            if len(values) == period:
+                total -= values[0]
+            values.append(value)
+            total += value
+            outputs.append(total / len(values))
+        self._sum = total
+        return outputs
+
     def reset(self) -> None:
         super().reset()
         self._values.clear()
@@ -103,6 +123,27 @@ class ExponentialMovingAverage(IndicatorBase):
             self._publish(end_time, self._seed_sum / samples)
         else:
             self._publish(end_time, value * self.k + self.current.value * (1 - self.k))
+
+    def _column_state(self) -> float:
+        return self._seed_sum
+
+    def _restore_column_state(self, state: float) -> None:
+        self._seed_sum = state
+
+    def _advance_column(self, inputs: list[float], samples: int, last: float) -> list[float]:
+        """engine_update's arithmetic over many closes (see column_feed)."""
+        k, period, seed_sum = self.k, self.period, self._seed_sum
+        outputs = []
+        for value in inputs:
+            samples += 1
+            if samples <= period:
+                seed_sum += value
+                last = seed_sum / samples
+            else:
+                last = value * k + last * (1 - k)
+            outputs.append(last)
+        self._seed_sum = seed_sum
+        return outputs
 
     def reset(self) -> None:
         super().reset()

@@ -1,0 +1,291 @@
+"""Column-fed indicators: the engine computes an indicator over a whole price column at once.
+
+An SMA or EMA registered on a symbol's own data only ever sees that subscription's
+closes, in order. Instead of one ``update`` per bar (a data point, a window shift and
+an event each), the engine hands such an indicator the column: its outputs are
+computed in one tight loop, and the indicator's ``current``, ``previous``,
+``samples`` and ``is_ready`` are read from the outputs at the subscription's cursor.
+
+While column-fed, the indicator's class is a subclass of its own (same name) whose
+properties read the column. Anything else that touches its state -- ``update``,
+``reset``, ``window``, a handler added to ``updated`` -- first *settles* it: the
+state at the cursor is rebuilt exactly (the same arithmetic in the same order), the
+plain class comes back, and from then on the engine updates it bar by bar.
+
+An indicator class takes part by implementing three methods:
+``_column_state()`` (its internal state as a value), ``_restore_column_state(state)``
+and ``_advance_column(inputs, samples, last) -> outputs`` (its update arithmetic over
+a list of inputs, leaving the internal state after the last one).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from lean_runner.engine.clock import ns_to_naive
+from lean_runner.engine.indicators.base import IndicatorBase, IndicatorDataPoint, RollingWindow
+from lean_runner.engine.naming import lean_names
+
+
+def supports_column_feed(indicator: Any) -> bool:
+    """True for an indicator that can be column-fed now: a participating class, nobody listening to it."""
+    if not isinstance(indicator, IndicatorBase) or "_column_feed" in indicator.__dict__ or indicator.updated:
+        return False
+    # A subclass that changes the arithmetic (compute_next_value or engine_update) must not inherit the column.
+    owners = {_defining_class(type(indicator), name) for name in ("_advance_column", "compute_next_value",
+                                                                   "engine_update")}
+    return len(owners) == 1 and None not in owners
+
+
+def _defining_class(cls: type, name: str) -> type | None:
+    return next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+
+
+class LocalEndTimes:
+    """A subscription's bar end times in exchange-local nanoseconds, converted once and shared."""
+
+    def __init__(self, convert: Callable[[np.ndarray], np.ndarray]) -> None:
+        self._convert = convert
+        self._by_subscription: dict[int, tuple[Any, array]] = {}
+
+    def of(self, subscription: Any) -> array:
+        cached = self._by_subscription.get(id(subscription))
+        if cached is None or cached[0] is not subscription:
+            local = array("q")
+            local.frombytes(np.ascontiguousarray(self._convert(subscription.end_utc), dtype=np.int64).tobytes())
+            cached = (subscription, local)
+            self._by_subscription[id(subscription)] = cached
+        return cached[1]
+
+
+class ColumnFeed:
+    """One indicator's outputs over a subscription's closes from ``base`` on, and its state before them."""
+
+    __slots__ = ("base", "current0", "inputs_end", "local_ns", "on_settle", "outputs", "plain_class", "point",
+                 "point_n", "previous0", "samples0", "state0", "subscription", "window0")
+
+    def __init__(self, indicator: Any, subscription: Any, local_ns: array, end_index: int,
+                 on_settle: Callable[[Any], None]) -> None:
+        self.subscription = subscription
+        self.base = subscription.cursor
+        self.inputs_end = max(end_index, self.base)
+        self.local_ns = local_ns
+        self.on_settle = on_settle
+        self.plain_class = type(indicator)
+        state = indicator.__dict__
+        self.samples0: int = state["samples"]
+        self.current0: IndicatorDataPoint = state["current"]
+        self.previous0: IndicatorDataPoint = state["previous"]
+        self.window0 = list(indicator.window._items)
+        self.state0 = indicator._column_state()
+        inputs = subscription.price_list[self.base:self.inputs_end]
+        self.outputs = array("d", indicator._advance_column(inputs, self.samples0, self.current0.value))
+        indicator._restore_column_state(self.state0)
+        self.point_n = 0
+        self.point = self.current0
+
+    def consumed(self) -> int:
+        return self.subscription.cursor - self.base
+
+    def point_at(self, n: int) -> IndicatorDataPoint:
+        """The output after the ``n``-th input since ``base`` (1-based), as the data point the update made."""
+        point = _ColumnPoint.__new__(_ColumnPoint)
+        point.local_ns = self.local_ns[self.base + n - 1]
+        point.value = self.outputs[n - 1]
+        point.symbol = None
+        return point
+
+
+_TIME_SLOT: Any = vars(IndicatorDataPoint)["time"]  # the slot's descriptor, under _ColumnPoint's property
+
+
+@lean_names
+class _ColumnPoint(IndicatorDataPoint):
+    """A data point whose ``time`` is made from its nanoseconds when first read (most are only compared by value)."""
+
+    __slots__ = ("local_ns",)
+    local_ns: int
+
+    @property
+    def time(self) -> datetime:
+        try:
+            return _TIME_SLOT.__get__(self)
+        except AttributeError:
+            time = ns_to_naive(self.local_ns)
+            _TIME_SLOT.__set__(self, time)
+            return time
+
+    @time.setter
+    def time(self, value: datetime) -> None:
+        _TIME_SLOT.__set__(self, value)
+
+
+def feed_column(indicator: Any, subscription: Any, local_ns: array, end_index: int,
+                on_settle: Callable[[Any], None]) -> None:
+    """Column-feed ``indicator`` from ``subscription``'s next bar up to (excluding) ``end_index``."""
+    feed = ColumnFeed(indicator, subscription, local_ns, end_index, on_settle)
+    indicator.__dict__["_column_feed"] = feed
+    indicator.__class__ = _column_fed_class(feed.plain_class)
+    window = indicator.window
+    window.__dict__["_column_owner"] = indicator
+    window.__class__ = _ColumnFedWindow
+    indicator.updated._on_subscribe = lambda: settle(indicator)
+
+
+def settle(indicator: Any) -> None:
+    """Rebuild the plain indicator at the subscription's cursor; the engine updates it bar by bar afterwards."""
+    feed: ColumnFeed | None = indicator.__dict__.pop("_column_feed", None)
+    if feed is None:
+        return
+    indicator.__class__ = feed.plain_class
+    window = indicator.window
+    window.__class__ = RollingWindow
+    del window.__dict__["_column_owner"]
+    indicator.updated._on_subscribe = None
+    n = min(feed.consumed(), len(feed.outputs))
+    if n > 0:
+        indicator._restore_column_state(feed.state0)
+        inputs = feed.subscription.price_list[feed.base:feed.base + n]
+        indicator._advance_column(inputs, feed.samples0, feed.current0.value)
+        newest = [feed.point_at(i) for i in range(n, max(n - window.size - 1, 0), -1)]
+        indicator.samples = feed.samples0 + n
+        indicator.current = newest[0]
+        indicator.previous = newest[1] if n >= 2 else feed.current0
+        indicator._previous_input = None
+        _rebuild_window(window, newest, feed.window0, n)
+    feed.on_settle(indicator)
+
+
+def _rebuild_window(window: RollingWindow[Any], newest: list[Any], before: list[Any], added: int) -> None:
+    """The window as ``added`` adds would have left it: the newest points, then what it held before."""
+    size = window.size
+    sequence = newest + before  # newest first
+    items = window._items
+    items.clear()
+    items.extend(sequence[:size])
+    window._samples += added
+    if len(before) + added > size:
+        window._most_recently_removed = sequence[size]
+
+
+class _ColumnFedIndicator:
+    """The members an indicator's class gets while it is column-fed (see ``_column_fed_class``)."""
+
+    __slots__ = ()
+
+    @property
+    def current(self) -> IndicatorDataPoint:
+        feed: ColumnFeed = self.__dict__["_column_feed"]
+        n = feed.subscription.cursor - feed.base
+        if n != feed.point_n:
+            feed.point = feed.point_at(n) if n > 0 else feed.current0
+            feed.point_n = n
+        return feed.point
+
+    @current.setter
+    def current(self, value: IndicatorDataPoint) -> None:
+        settle(self)
+        self.current = value
+
+    @property
+    def previous(self) -> IndicatorDataPoint:
+        feed: ColumnFeed = self.__dict__["_column_feed"]
+        n = feed.subscription.cursor - feed.base
+        if n >= 2:
+            return feed.point_at(n - 1)
+        return feed.current0 if n == 1 else feed.previous0
+
+    @previous.setter
+    def previous(self, value: IndicatorDataPoint) -> None:
+        settle(self)
+        self.previous = value
+
+    @property
+    def samples(self) -> int:
+        feed: ColumnFeed = self.__dict__["_column_feed"]
+        return feed.samples0 + feed.subscription.cursor - feed.base
+
+    @samples.setter
+    def samples(self, value: int) -> None:
+        settle(self)
+        self.samples = value
+
+    def update(self, *args: Any, **kwargs: Any) -> bool:
+        settle(self)
+        return bool(self.update(*args, **kwargs))
+
+    def engine_update(self, *args: Any) -> None:
+        settle(self)
+        self.engine_update(*args)
+
+    def reset(self) -> None:
+        settle(self)
+        self.reset()
+
+
+_COLUMN_FED_CLASSES: dict[type, type] = {}
+
+
+def _column_fed_class(plain: type) -> type:
+    cls = _COLUMN_FED_CLASSES.get(plain)
+    if cls is None:
+        # A single-base subclass (the members copied in, not mixed in) keeps the layout __class__ assignment needs.
+        members = {name: member for name, member in vars(_ColumnFedIndicator).items()
+                   if name not in ("__dict__", "__weakref__", "__doc__")}
+        members.update(__qualname__=plain.__qualname__, __module__=plain.__module__, __doc__=plain.__doc__)
+        cls = lean_names(type(plain.__name__, (plain,), members))
+        _COLUMN_FED_CLASSES[plain] = cls
+    return cls
+
+
+@lean_names
+class _ColumnFedWindow(RollingWindow[Any]):
+    """A column-fed indicator's window: any use settles the indicator first, then acts on the real window."""
+
+    def _settled(self) -> RollingWindow[Any]:
+        settle(self.__dict__["_column_owner"])
+        return self
+
+    def add(self, item: Any) -> None:
+        self._settled().add(item)
+
+    def __getitem__(self, index: int) -> Any:
+        return self._settled()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._settled())
+
+    def __len__(self) -> int:
+        return len(self._settled())
+
+    @property
+    def count(self) -> int:
+        return self._settled().count
+
+    @property
+    def size(self) -> int:
+        return self._settled().size
+
+    @size.setter
+    def size(self, value: int) -> None:
+        self._settled().size = value
+
+    @property
+    def samples(self) -> int:
+        return self._settled().samples
+
+    @property
+    def is_ready(self) -> bool:
+        return self._settled().is_ready
+
+    @property
+    def most_recently_removed(self) -> Any:
+        return self._settled().most_recently_removed
+
+    def reset(self) -> None:
+        self._settled().reset()
