@@ -42,16 +42,16 @@ from lean_runner.engine.feed import (
     expected_end_times,
     fill_forward,
     make_subscription,
-    sorted_union,
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
+from lean_runner.engine.market_data import DataDictionary, Dividend, Split, new_slice
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
+from lean_runner.engine.slice_patterns import ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, SlicePattern, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.timed_events import TimedEvents
@@ -478,14 +478,14 @@ class BacktestEngine:
         transactions = algorithm.transactions
         on_data = user_handler(algorithm, "on_data")
         tz = self._hours.time_zone
-        times = self._merged_times()
+        times, keys, patterns = self._slice_patterns()
         self._times_dirty = False
         if len(times) == 0:
             return False
         local_times = utc_ns_to_local_ns(times, tz).tolist()
-        subscriptions = [s for s in self._subscriptions if not s.removed and s.cursor < len(s)]
         indicators = self._indicators
-        indicators.column_feed(subscriptions, self.end_utc_ns)
+        indicators.column_feed([s for s in self._subscriptions if not s.removed and s.cursor < len(s)],
+                               self.end_utc_ns)
         registrations = indicators.eager  # symbols whose indicators are updated bar by bar
         actions = self._corporate_actions
         capacity = collector.capacity
@@ -496,54 +496,58 @@ class BacktestEngine:
         last_progress = wallclock.perf_counter()
         data_points = self.data_points
         timed = self.timed
+        consolidators = timed.consolidators  # changed in place when the algorithm adds or removes one
         schedule = algorithm.schedule
         schedule_version = schedule.version
         next_event_ns = timed.next_event_local_ns()
-        for slice_count, (t, local) in enumerate(zip(times.tolist(), local_times, strict=True), 1):
-            if algorithm._is_warming_up and t >= self.start_utc_ns:
+        warming = algorithm._is_warming_up
+        start_utc_ns = self.start_utc_ns
+        # The next equity sample and capacity update, in UTC seconds; both move only when they run or on a fill.
+        next_sample = sampler.next_intraday_utc
+        next_capacity = capacity.next_update_utc
+        fills = collector.fill_count
+        for slice_count, (t, local, key) in enumerate(zip(times.tolist(), local_times, keys, strict=True), 1):
+            if warming and t >= start_utc_ns:
                 self._finish_warm_up()
+                warming = False
             # 1. past scheduled events: the daily sample at each midnight up to now, at the old prices.
             if next_midnight_ns <= t:
                 self.data_points = data_points
                 next_midnight_ns = self._fire_midnights(t)
-            if local > next_event_ns or timed.has_consolidators:
+            if local > next_event_ns or consolidators:
                 timed.before(local)  # scheduled events and consolidator bars due before this slice
                 next_event_ns = timed.next_event_local_ns()
             clock.utc_ns = t
             clock.local_ns = local
             # 2. the slice's data moves prices (bar objects are made only if someone reads them).
-            trades: list[Security] = []
-            quotes: list[Security] = []
-            custom: list[tuple[Any, Any]] = []
-            for subscription in subscriptions:
+            pattern = patterns[key]
+            custom: list[tuple[Any, Any]] | None = [] if pattern.has_custom else None
+            for subscription, kind in pattern.feeds:
                 cursor = subscription.cursor
-                ends = subscription.end_list
-                if cursor < len(ends) and ends[cursor] == t:
-                    subscription.cursor = cursor + 1
-                    data_points += 1
-                    security = subscription.security
-                    if subscription.is_trade:
-                        price = subscription.price_list[cursor]
-                        security.set_trade_source(subscription, cursor, price)
-                        if not subscription.internal:
-                            trades.append(security)
-                            if security.symbol in registrations:
-                                indicators.update(security, clock.local_time)
-                            if security.holdings.quantity:
-                                set_market_price(security.symbol.value, price)
-                    elif subscription.is_custom:
-                        point = subscription.points[cursor]  # type: ignore[attr-defined]
-                        security.price = float(point.value)
-                        custom.append((security.symbol, point))
-                    else:
-                        security.set_quote_source(subscription, cursor, subscription.bid_list[cursor],
-                                                  subscription.ask_list[cursor])
-                        if not subscription.internal:
-                            quotes.append(security)
+                subscription.cursor = cursor + 1
+                security = subscription.security
+                if kind == ALGORITHM_TRADES:
+                    price = subscription.price_list[cursor]
+                    security.set_trade_source(subscription, cursor, price)
+                    if security.symbol in registrations:
+                        indicators.update(security, clock.local_time)
+                    if security.holdings.quantity:
+                        set_market_price(security.symbol.value, price)
+                elif kind == QUOTES:
+                    security.set_quote_source(subscription, cursor, subscription.bid_list[cursor],
+                                              subscription.ask_list[cursor])
+                elif kind == INTERNAL_TRADES:
+                    security.set_trade_source(subscription, cursor, subscription.price_list[cursor])
+                else:
+                    point = subscription.points[cursor]
+                    security.price = float(point.value)
+                    custom.append((security.symbol, point))  # type: ignore[union-attr]
+            data_points += pattern.data_points
+            trades, quotes = pattern.trades, pattern.quotes
             if local >= next_event_ns:
                 timed.at(local)
                 next_event_ns = timed.next_event_local_ns()
-            if timed.has_consolidators:
+            if consolidators:
                 for security in {*trades, *quotes}:
                     timed.consolidate(security, security in trades, security in quotes)
             dividends = splits = None
@@ -555,13 +559,18 @@ class BacktestEngine:
                 transactions.scan()
             # 4. the algorithm.
             if on_data is not None and (trades or quotes or dividends or splits or custom):
-                on_data(Slice(local, trades, quotes, t, dividends, splits, custom))
+                on_data(new_slice(local, trades, quotes, t, dividends, splits, custom))
             # 5. samples, capacity and progress.
             seconds = t / NS
-            if seconds > sampler.next_intraday_utc and not algorithm._is_warming_up:
+            if seconds > next_sample and not warming:
                 sampler.sample_intraday(seconds)
-            if seconds >= capacity.next_update_utc:
+                next_sample = sampler.next_intraday_utc
+            if fills != collector.fill_count:
+                fills = collector.fill_count
+                next_capacity = capacity.next_update_utc
+            if seconds >= next_capacity:
                 collector.on_slice(t, trades)
+                next_capacity = capacity.next_update_utc
             if schedule.version != schedule_version:  # on_data added or removed scheduled events
                 schedule_version = schedule.version
                 next_event_ns = timed.next_event_local_ns()
@@ -628,20 +637,19 @@ class BacktestEngine:
         self.finished_wall = wallclock.perf_counter()
         self._report_progress(force=True, final=True)
 
-    def _merged_times(self) -> np.ndarray:
+    def _slice_patterns(self) -> tuple[np.ndarray, list[Any], dict[Any, SlicePattern]]:
+        """The slice times still ahead, merged over every subscription and corporate action, with their patterns."""
         now = self._current_utc_ns() if self._initialized and self.last_slice_utc_ns else self.stream_start_utc_ns
-        parts = []
+        stamps = []
         for subscription in self._subscriptions:
             if subscription.removed:
                 continue
             ends = subscription.end_utc[subscription.cursor:]
-            parts.append(ends[(ends > now) & (ends <= self.end_utc_ns)])
-        action_times = [t for t in self._corporate_actions if now < t <= self.end_utc_ns]
-        if action_times:
-            parts.append(np.asarray(action_times, dtype=np.int64))
-        if not parts:
-            return np.empty(0, dtype=np.int64)
-        return sorted_union(*parts)
+            ends = ends[(ends > now) & (ends <= self.end_utc_ns)]
+            if len(ends):
+                stamps.append((subscription, ends))
+        action_times = np.asarray([t for t in self._corporate_actions if now < t <= self.end_utc_ns], dtype=np.int64)
+        return slice_patterns(stamps, action_times)
 
     def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
         """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""

@@ -55,6 +55,7 @@ class StatisticsCollector:
         self._algorithm = algorithm
         self._interest_rate = interest_rate
         self.trade_builder = TradeBuilder()
+        self.fill_count = 0  # lets the loop re-read the capacity estimator's next update only after a fill
         self.capacity = CapacityEstimator(start_date=algorithm.start_date.date(), end_date=algorithm.end_date.date())
         self._portfolio_view = _CapacityPortfolioView(algorithm)
         self.start_equity = 0.0
@@ -63,6 +64,7 @@ class StatisticsCollector:
 
     # --- events -----------------------------------------------------------------------------
     def on_fill(self, security: Security, order: Order, event: OrderEvent) -> None:
+        self.fill_count += 1
         time_utc = _utc_seconds(event.utc_time)
         self.trade_builder.process_fill(security.symbol.value, time_utc, event.fill_price, event.fill_quantity,
                                         event.order_fee.value.amount, security.multiplier, order_id=order.id)

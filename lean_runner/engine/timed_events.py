@@ -28,30 +28,31 @@ class TimedEvents:
     def __init__(self, schedule: ScheduleManager, clock: AlgorithmClock) -> None:
         self._schedule = schedule
         self._clock = clock
-        self._consolidators: dict[Security, list[Any]] = {}
+        # Every attached consolidator by security; the loop keeps a reference, so it is only changed in place.
+        self.consolidators: dict[Security, list[Any]] = {}
         self.started = False
 
     # --- consolidators ----------------------------------------------------------------------------
     @property
     def has_consolidators(self) -> bool:
-        return bool(self._consolidators)
+        return bool(self.consolidators)
 
     def add_consolidator(self, security: Security, consolidator: Any) -> None:
         if hasattr(consolidator, "set_exchange_hours"):
             consolidator.set_exchange_hours(security.exchange.hours)
-        self._consolidators.setdefault(security, []).append(consolidator)
+        self.consolidators.setdefault(security, []).append(consolidator)
 
     def remove_consolidator(self, security: Security, consolidator: Any) -> None:
-        attached = self._consolidators.get(security, [])
+        attached = self.consolidators.get(security, [])
         if consolidator in attached:
             attached.remove(consolidator)
             if hasattr(consolidator, "dispose"):
                 consolidator.dispose()
         if not attached:
-            self._consolidators.pop(security, None)
+            self.consolidators.pop(security, None)
 
     def remove_security(self, security: Security) -> None:
-        for consolidator in list(self._consolidators.get(security, [])):
+        for consolidator in list(self.consolidators.get(security, [])):
             self.remove_consolidator(security, consolidator)
 
     def consolidator_for(self, security: Security, period: Any, handler: Callable[[Any], Any] | None,
@@ -67,7 +68,7 @@ class TimedEvents:
 
     def consolidate(self, security: Security, trade: bool, quote: bool) -> None:
         """Feed this slice's bars of ``security`` to its consolidators, then let time-based ones emit."""
-        consolidators = self._consolidators.get(security)
+        consolidators = self.consolidators.get(security)
         if not consolidators:
             return
         now = self._clock.local_time
@@ -81,7 +82,7 @@ class TimedEvents:
 
     def _scan_past(self, local: datetime) -> None:
         due: list[tuple[datetime, Any]] = []
-        for consolidators in self._consolidators.values():
+        for consolidators in self.consolidators.values():
             for consolidator in consolidators:
                 when = consolidator.next_scan_time
                 if when is not None and when < local:
@@ -106,7 +107,7 @@ class TimedEvents:
     def before(self, local_ns: int) -> None:
         """Events due strictly before the slice, and consolidator bars that ended before it."""
         local = ns_to_naive(local_ns)
-        if self._consolidators:
+        if self.consolidators:
             self._scan_past(local)
         while (item := self._schedule.pop_due(local, inclusive=False)) is not None:
             when, event = item

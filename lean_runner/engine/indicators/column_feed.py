@@ -36,9 +36,9 @@ def supports_column_feed(indicator: Any) -> bool:
     """True for an indicator that can be column-fed now: a participating class, nobody listening to it."""
     if not isinstance(indicator, IndicatorBase) or "_column_feed" in indicator.__dict__ or indicator.updated:
         return False
-    # A subclass that changes the arithmetic (compute_next_value or engine_update) must not inherit the column.
-    owners = {_defining_class(type(indicator), name) for name in ("_advance_column", "compute_next_value",
-                                                                   "engine_update")}
+    # A subclass that changes the arithmetic or readiness must not inherit the column.
+    owners = {_defining_class(type(indicator), name) for name in ("_advance_column", "_column_ready_samples",
+                                                                   "compute_next_value", "engine_update", "is_ready")}
     return len(owners) == 1 and None not in owners
 
 
@@ -67,7 +67,7 @@ class ColumnFeed:
     """One indicator's outputs over a subscription's closes from ``base`` on, and its state before them."""
 
     __slots__ = ("base", "current0", "inputs_end", "local_ns", "on_settle", "outputs", "plain_class", "point",
-                 "point_n", "previous0", "samples0", "state0", "subscription", "window0")
+                 "point_n", "previous0", "ready_cursor", "samples0", "state0", "subscription", "window0")
 
     def __init__(self, indicator: Any, subscription: Any, local_ns: array, end_index: int,
                  on_settle: Callable[[Any], None]) -> None:
@@ -88,19 +88,22 @@ class ColumnFeed:
         indicator._restore_column_state(self.state0)
         self.point_n = 0
         self.point = self.current0
+        # Participating classes are ready once they have seen _column_ready_samples() inputs.
+        self.ready_cursor = self.base + max(0, indicator._column_ready_samples() - self.samples0)
 
     def consumed(self) -> int:
         return self.subscription.cursor - self.base
 
     def point_at(self, n: int) -> IndicatorDataPoint:
         """The output after the ``n``-th input since ``base`` (1-based), as the data point the update made."""
-        point = _ColumnPoint.__new__(_ColumnPoint)
+        point = _new_point(_ColumnPoint)
         point.local_ns = self.local_ns[self.base + n - 1]
         point.value = self.outputs[n - 1]
         point.symbol = None
         return point
 
 
+_new_point = object.__new__
 _TIME_SLOT: Any = vars(IndicatorDataPoint)["time"]  # the slot's descriptor, under _ColumnPoint's property
 
 
@@ -180,12 +183,26 @@ class _ColumnFedIndicator:
 
     @property
     def current(self) -> IndicatorDataPoint:
-        feed: ColumnFeed = self.__dict__["_column_feed"]
+        # Read on every bar by most algorithms: point_at inlined.
+        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
         n = feed.subscription.cursor - feed.base
-        if n != feed.point_n:
-            feed.point = feed.point_at(n) if n > 0 else feed.current0
-            feed.point_n = n
-        return feed.point
+        if n == feed.point_n:
+            return feed.point
+        if n > 0:
+            point = _new_point(_ColumnPoint)
+            point.local_ns = feed.local_ns[feed.base + n - 1]
+            point.value = feed.outputs[n - 1]
+            point.symbol = None
+        else:
+            point = feed.current0
+        feed.point = point
+        feed.point_n = n
+        return point
+
+    @property
+    def is_ready(self) -> bool:
+        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
+        return feed.subscription.cursor >= feed.ready_cursor
 
     @current.setter
     def current(self, value: IndicatorDataPoint) -> None:

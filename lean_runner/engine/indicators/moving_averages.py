@@ -51,6 +51,9 @@ class SimpleMovingAverage(IndicatorBase):
         self._previous_input = None
         self._publish(end_time, self._sum / len(values))
 
+    def _column_ready_samples(self) -> int:
+        return self.period  # is_ready is samples >= period
+
     def _column_state(self) -> tuple[list[float], float]:
         return list(self._values), self._sum
 
@@ -123,6 +126,9 @@ class ExponentialMovingAverage(IndicatorBase):
             self._publish(end_time, self._seed_sum / samples)
         else:
             self._publish(end_time, value * self.k + self.current.value * (1 - self.k))
+
+    def _column_ready_samples(self) -> int:
+        return self.period  # is_ready is samples >= period
 
     def _column_state(self) -> float:
         return self._seed_sum
