@@ -69,6 +69,13 @@ class Subscription:
     def __len__(self) -> int:
         return len(self.end_list)
 
+    def trade_values(self, index: int) -> tuple[float, float, float, bool]:
+        """(close, volume, bar seconds, is fill-forward) of trade bar ``index``, as its TradeBar would say."""
+        bars = self.bars
+        assert isinstance(bars, TradeBars)
+        seconds = (int(bars.end_time[index]) // 1000 - int(bars.time[index]) // 1000) / 1e6
+        return float(bars.close[index]), float(bars.volume[index]), seconds, bool(self.fill_forward[index])
+
     def bar(self, index: int) -> TradeBar | QuoteBar:
         """Materialise bar ``index`` as LEAN's object (the only place bar objects are made)."""
         bars = self.bars

@@ -271,6 +271,16 @@ class Security(PascalCaseAttributes):
         if bar.ask is not None:
             self.ask_price = bar.ask.close
 
+    def latest_trade(self) -> tuple[float, float, float, bool] | None:
+        """(close, volume, bar seconds, is fill-forward) of the latest trade bar, without making the bar."""
+        source = self._trade_source
+        if self._trade_bar is None and source is not None and hasattr(source, "trade_values"):
+            return source.trade_values(self._trade_index)
+        bar = self.last_trade_bar
+        if bar is None:
+            return None
+        return bar.close, bar.volume, (bar.end_time - bar.time).total_seconds(), bar.is_fill_forward
+
     @property
     def last_trade_bar(self) -> TradeBar | None:
         if self._trade_bar is None and self._trade_source is not None:

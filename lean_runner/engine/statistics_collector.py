@@ -78,10 +78,9 @@ class StatisticsCollector:
             return
         capacity_bars: dict[str, CapacityBar] = {}
         for security in trades:
-            bar = security.last_trade_bar
-            if bar is not None and not bar.is_fill_forward:
-                capacity_bars[str(security.symbol.id)] = CapacityBar(bar.close, bar.volume,
-                                                                     (bar.end_time - bar.time).total_seconds())
+            latest = security.latest_trade()
+            if latest is not None and not latest[3]:
+                capacity_bars[str(security.symbol.id)] = CapacityBar(latest[0], latest[1], latest[2])
         self._last_bars = capacity_bars
         self.capacity.update(seconds, capacity_bars, self._portfolio_view)
 

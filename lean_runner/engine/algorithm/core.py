@@ -113,7 +113,11 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         """Called once when warm-up ends."""
 
     def _dispatch_order_event(self, event: Any) -> None:
-        handler = _user_handler(self, "on_order_event")
+        # Looked up once: the handler is a method of the algorithm's class, and orders come by the thousand.
+        try:
+            handler = self.__dict__["_order_event_handler"]
+        except KeyError:
+            handler = self.__dict__["_order_event_handler"] = _user_handler(self, "on_order_event")
         if handler is not None:
             handler(event)
 

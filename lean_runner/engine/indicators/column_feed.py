@@ -188,6 +188,7 @@ class _ColumnFedIndicator:
         n = feed.subscription.cursor - feed.base
         if n == feed.point_n:
             return feed.point
+        point: IndicatorDataPoint
         if n > 0:
             point = _new_point(_ColumnPoint)
             point.local_ns = feed.local_ns[feed.base + n - 1]
@@ -199,15 +200,15 @@ class _ColumnFedIndicator:
         feed.point_n = n
         return point
 
-    @property
-    def is_ready(self) -> bool:
-        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
-        return feed.subscription.cursor >= feed.ready_cursor
-
     @current.setter
     def current(self, value: IndicatorDataPoint) -> None:
         settle(self)
         self.current = value
+
+    @property
+    def is_ready(self) -> bool:
+        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
+        return feed.subscription.cursor >= feed.ready_cursor
 
     @property
     def previous(self) -> IndicatorDataPoint:
