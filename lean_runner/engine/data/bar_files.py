@@ -38,6 +38,7 @@ __all__ = ["BarArrays", "BarFileLoader", "calendar_days", "daily_session_times",
 Records = npt.NDArray[np.void]
 BarArrays = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
 Windows = tuple[tuple[timedelta, timedelta], ...]
+_RANGE_CACHE_MIN_FILES = 20
 _NO_START = np.iinfo(np.int64).max
 _NO_END = np.iinfo(np.int64).min
 
@@ -96,8 +97,8 @@ class BarFileLoader:
         columns = _value_columns(kind)
         dtype = record_dtype(columns)
         period = bar_period_ns(res)
-        parts: list[Records] = []
         base = os.path.join(self.data_folder, security_type.lower(), market.lower(), res)
+        files: list[tuple[date, str, str, os.stat_result, Windows | None]] = []
         for day in days:
             if not map_file.has_data(day):
                 continue
@@ -107,14 +108,26 @@ class BarFileLoader:
                 stat = os.stat(path)
             except OSError:
                 continue
+            files.append((day, stamp, path, stat, windows(day) if windows is not None else None))
+        # A long range is also cached whole: one read instead of one per day file (thousands for years).
+        range_entry = None
+        if len(files) >= _RANGE_CACHE_MIN_FILES:
+            material = "\n".join(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{day_windows}"
+                                  for _, _, path, stat, day_windows in files)
+            range_entry = self.cache.entry_for_material(f"range:{res}:{kind}\n{material}")
+            cached = self.cache.load(range_entry, dtype) if range_entry is not None else None
+            if cached is not None:
+                return _to_arrays([cached], columns, period)
+        parts: list[Records] = []
+        for day, stamp, path, stat, day_windows in files:
             parse = partial(_parse_intraday_file, Path(path), day, columns)
             records = self.cache.get_or_parse(path, f"{res}:{kind}:{stamp}", dtype, parse, stat)
-            if windows is None:
+            if day_windows is None:
                 parts.append(records)
                 continue
             times = records["t"]
             midnight = date_to_ns(day)
-            for window_start, window_end in windows(day):
+            for window_start, window_end in day_windows:
                 # keep starts with t + period > open and t < close
                 first = np.searchsorted(
                     times, midnight + timedelta_to_ns(window_start) - period, side="right"
@@ -122,6 +135,8 @@ class BarFileLoader:
                 last = np.searchsorted(times, midnight + timedelta_to_ns(window_end), side="left")
                 if last > first:
                     parts.append(records[first:last])
+        if range_entry is not None:
+            self.cache.store(range_entry, np.concatenate(parts) if parts else np.empty(0, dtype=dtype))
         return _to_arrays(parts, columns, period)
 
     def dated(

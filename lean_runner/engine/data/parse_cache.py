@@ -82,6 +82,13 @@ class ParsedArrayCache:
         digest = hashlib.sha256(material.encode("utf-8")).hexdigest()
         return os.path.join(self._folder_text, digest[:2], digest + ".npy")
 
+    def entry_for_material(self, material: str) -> str | None:
+        """Cache file for an entry keyed by ``material`` (e.g. a list of source files), None when caching is off."""
+        if self.folder is None:
+            return None
+        digest = hashlib.sha256(f"{PARSER_VERSION}\0{material}".encode()).hexdigest()
+        return os.path.join(self._folder_text, digest[:2], digest + ".npy")
+
     @staticmethod
     def load(entry: StrPath, dtype: np.dtype[np.void]) -> npt.NDArray[np.void] | None:
         """The cached array, or None when missing, corrupt or of another dtype."""
