@@ -527,9 +527,12 @@ class BacktestEngine:
                 subscription.cursor = cursor + 1
                 security = subscription.security
                 if kind == ALGORITHM_TRADES:
-                    price = subscription.price_list[cursor]
-                    security.set_trade_source(subscription, cursor, price)
-                    if security.symbol in registrations:
+                    # Security.set_trade_source, inlined (once per bar).
+                    price = security.price = subscription.price_list[cursor]
+                    security._trade_source = subscription
+                    security._trade_index = cursor
+                    security._trade_bar = None
+                    if registrations and security.symbol in registrations:
                         indicators.update(security, clock.local_time)
                     if security.holdings.quantity:
                         set_market_price(security.symbol.value, price)

@@ -26,10 +26,7 @@ class SlicePattern:
     trades: list[Any]  # securities whose algorithm trade bar is in the slice
     quotes: list[Any]  # securities whose algorithm quote bar is in the slice
     has_custom: bool
-
-    @property
-    def data_points(self) -> int:
-        return len(self.feeds)
+    data_points: int  # bars in the slice (read once per slice, so a field rather than len(feeds))
 
 
 def feed_kind(subscription: Any) -> int:
@@ -68,5 +65,6 @@ def slice_patterns(stamps: list[tuple[Any, np.ndarray]],
             feeds=feeds,
             trades=[s.security for s, kind in feeds if kind == ALGORITHM_TRADES],
             quotes=[s.security for s, kind in feeds if kind == QUOTES and not s.internal],
-            has_custom=any(kind == CUSTOM for _, kind in feeds))
+            has_custom=any(kind == CUSTOM for _, kind in feeds),
+            data_points=len(feeds))
     return times, keys, patterns
