@@ -8,6 +8,9 @@ with ``os.replace``, so readers never see a half-written entry. An unreadable
 or mismatched entry is treated as a miss and rewritten. Write failures (e.g. a
 read-only cache folder) are ignored: the cache is an optimisation only.
 
+A second kind of entry, keyed by arbitrary material (:meth:`ParsedArrayCache.entry_for_material`),
+holds a whole merged range, e.g. years of minute files read as one array.
+
 Reading thousands of small entries is dominated by ``np.load``'s header
 parsing, so :meth:`ParsedArrayCache.load` first tries a strict fast path for the
 exact header layout this module writes, and falls back to ``np.load``.
