@@ -176,74 +176,71 @@ def _rebuild_window(window: RollingWindow[Any], newest: list[Any], before: list[
         window._most_recently_removed = sequence[size]
 
 
+def _current(self: Any) -> IndicatorDataPoint:
+    # Read on every bar by most algorithms: point_at inlined.
+    feed: ColumnFeed = self._column_feed
+    n = feed.subscription.cursor - feed.base
+    if n == feed.point_n:
+        return feed.point
+    point: IndicatorDataPoint
+    if n > 0:
+        point = _new_point(_ColumnPoint)
+        point.local_ns = feed.local_ns[feed.base + n - 1]
+        point.value = feed.outputs[n - 1]
+        point.symbol = None
+    else:
+        point = feed.current0
+    feed.point = point
+    feed.point_n = n
+    return point
+
+
+def _previous(self: Any) -> IndicatorDataPoint:
+    feed: ColumnFeed = self._column_feed
+    n = feed.subscription.cursor - feed.base
+    if n >= 2:
+        return feed.point_at(n - 1)
+    return feed.current0 if n == 1 else feed.previous0
+
+
+def _samples(self: Any) -> int:
+    feed: ColumnFeed = self._column_feed
+    return feed.samples0 + feed.subscription.cursor - feed.base
+
+
+def _is_ready(self: Any) -> bool:
+    feed: ColumnFeed = self._column_feed
+    return feed.subscription.cursor >= feed.ready_cursor
+
+
+def _settles_then_sets(name: str) -> Callable[[Any, Any], None]:
+    """Writing the state settles the indicator, then writes its plain attribute."""
+    def setter(self: Any, value: Any) -> None:
+        settle(self)
+        setattr(self, name, value)
+    return setter
+
+
+def _settles_then_calls(name: str) -> Callable[..., Any]:
+    """Changing the state settles the indicator, then runs its plain method."""
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        settle(self)
+        return getattr(self, name)(*args, **kwargs)
+    return method
+
+
 class _ColumnFedIndicator:
     """The members an indicator's class gets while it is column-fed (see ``_column_fed_class``)."""
 
     __slots__ = ()
 
-    @property
-    def current(self) -> IndicatorDataPoint:
-        # Read on every bar by most algorithms: point_at inlined.
-        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
-        n = feed.subscription.cursor - feed.base
-        if n == feed.point_n:
-            return feed.point
-        point: IndicatorDataPoint
-        if n > 0:
-            point = _new_point(_ColumnPoint)
-            point.local_ns = feed.local_ns[feed.base + n - 1]
-            point.value = feed.outputs[n - 1]
-            point.symbol = None
-        else:
-            point = feed.current0
-        feed.point = point
-        feed.point_n = n
-        return point
-
-    @current.setter
-    def current(self, value: IndicatorDataPoint) -> None:
-        settle(self)
-        self.current = value
-
-    @property
-    def is_ready(self) -> bool:
-        feed: ColumnFeed = self._column_feed  # type: ignore[attr-defined]
-        return feed.subscription.cursor >= feed.ready_cursor
-
-    @property
-    def previous(self) -> IndicatorDataPoint:
-        feed: ColumnFeed = self.__dict__["_column_feed"]
-        n = feed.subscription.cursor - feed.base
-        if n >= 2:
-            return feed.point_at(n - 1)
-        return feed.current0 if n == 1 else feed.previous0
-
-    @previous.setter
-    def previous(self, value: IndicatorDataPoint) -> None:
-        settle(self)
-        self.previous = value
-
-    @property
-    def samples(self) -> int:
-        feed: ColumnFeed = self.__dict__["_column_feed"]
-        return feed.samples0 + feed.subscription.cursor - feed.base
-
-    @samples.setter
-    def samples(self, value: int) -> None:
-        settle(self)
-        self.samples = value
-
-    def update(self, *args: Any, **kwargs: Any) -> bool:
-        settle(self)
-        return bool(self.update(*args, **kwargs))
-
-    def engine_update(self, *args: Any) -> None:
-        settle(self)
-        self.engine_update(*args)
-
-    def reset(self) -> None:
-        settle(self)
-        self.reset()
+    current = property(_current, _settles_then_sets("current"))
+    previous = property(_previous, _settles_then_sets("previous"))
+    samples = property(_samples, _settles_then_sets("samples"))
+    is_ready = property(_is_ready)
+    update = _settles_then_calls("update")
+    engine_update = _settles_then_calls("engine_update")
+    reset = _settles_then_calls("reset")
 
 
 _COLUMN_FED_CLASSES: dict[type, type] = {}
@@ -261,9 +258,20 @@ def _column_fed_class(plain: type) -> type:
     return cls
 
 
+def _window_settles_then_gets(name: str) -> property:
+    """A window property that settles the owning indicator first, then reads the real window's property."""
+    def getter(self: Any) -> Any:
+        settle(self.__dict__["_column_owner"])
+        return getattr(self, name)
+    return property(getter)
+
+
 @lean_names
 class _ColumnFedWindow(RollingWindow[Any]):
-    """A column-fed indicator's window: any use settles the indicator first, then acts on the real window."""
+    """A column-fed indicator's window: any use settles the indicator first, then acts on the real window.
+
+    (Settling gives the window its plain class back, so the calls after ``_settled()`` are RollingWindow's.)
+    """
 
     def _settled(self) -> RollingWindow[Any]:
         settle(self.__dict__["_column_owner"])
@@ -281,9 +289,8 @@ class _ColumnFedWindow(RollingWindow[Any]):
     def __len__(self) -> int:
         return len(self._settled())
 
-    @property
-    def count(self) -> int:
-        return self._settled().count
+    def reset(self) -> None:
+        self._settled().reset()
 
     @property
     def size(self) -> int:
@@ -293,17 +300,7 @@ class _ColumnFedWindow(RollingWindow[Any]):
     def size(self, value: int) -> None:
         self._settled().size = value
 
-    @property
-    def samples(self) -> int:
-        return self._settled().samples
-
-    @property
-    def is_ready(self) -> bool:
-        return self._settled().is_ready
-
-    @property
-    def most_recently_removed(self) -> Any:
-        return self._settled().most_recently_removed
-
-    def reset(self) -> None:
-        self._settled().reset()
+    count = _window_settles_then_gets("count")
+    samples = _window_settles_then_gets("samples")
+    is_ready = _window_settles_then_gets("is_ready")
+    most_recently_removed = _window_settles_then_gets("most_recently_removed")
