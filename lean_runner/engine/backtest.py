@@ -6,7 +6,8 @@ Per slice, as LEAN's algorithm manager does it:
    slice's prices;
 2. the slice's bars update their securities (trade bars move the price, quote
    bars the bid/ask; the internal benchmark feed only moves the benchmark);
-3. indicators registered on the data are updated;
+3. indicators registered on the data are updated (column-fed ones just read the
+   subscription's cursor: ``indicator_registrations``);
 4. open non-market orders are scanned against the new data;
 5. ``on_data`` runs if the slice holds algorithm data; market orders placed
    there fill at once;
