@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from lean_runner.runners.fixtures import require_docker, require_engine_image
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
+RUNNER_ALGORITHMS = Path(__file__).parent / "runners" / "algorithms"
+ENGINE_ALGORITHMS = Path(__file__).parent / "engine" / "algorithms"
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +52,12 @@ def engine_image(docker_client: docker.DockerClient) -> str:
     """The workbench engine image built from the current sources, once per session."""
     cache = Path.home() / ".cache" / "lean-workbench" / "wheels"
     return require_engine_image(docker_client, cache)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway LEAN project holding the runner test algorithms (and the engine's raising one)."""
+    folder = tmp_path / "project"
+    shutil.copytree(RUNNER_ALGORITHMS, folder)
+    shutil.copy(ENGINE_ALGORITHMS / "raises_in_on_data.py", folder)
+    return folder

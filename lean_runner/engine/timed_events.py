@@ -33,10 +33,6 @@ class TimedEvents:
         self.started = False
 
     # --- consolidators ----------------------------------------------------------------------------
-    @property
-    def has_consolidators(self) -> bool:
-        return bool(self.consolidators)
-
     def add_consolidator(self, security: Security, consolidator: Any) -> None:
         if hasattr(consolidator, "set_exchange_hours"):
             consolidator.set_exchange_hours(security.exchange.hours)
