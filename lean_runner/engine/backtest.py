@@ -538,8 +538,11 @@ class BacktestEngine:
                     if security.holdings.quantity:
                         set_market_price(security.symbol.value, price)
                 elif kind == QUOTES:
-                    security.set_quote_source(subscription, cursor, subscription.bid_list[cursor],
-                                              subscription.ask_list[cursor])
+                    if security._quote_source is subscription and security.price:
+                        security._quote_index = cursor  # bid and ask are read from the source when asked
+                        security._quote_bar = None
+                    else:
+                        security.set_quote_source(subscription, cursor)
                 elif kind == INTERNAL_TRADES:
                     security.set_trade_source(subscription, cursor, subscription.price_list[cursor])
                 else:

@@ -52,6 +52,7 @@ class Subscription:
     # Hot columns as Python lists: indexing a list is several times faster than a numpy scalar read.
     end_list: list[int] = field(default_factory=list)
     price_list: list[float] = field(default_factory=list)
+    # Bid and ask closes with a missing side (NaN) carried from the previous bar: the security's bid and ask.
     bid_list: list[float] = field(default_factory=list)
     ask_list: list[float] = field(default_factory=list)
     is_trade: bool = True
@@ -63,8 +64,8 @@ class Subscription:
         if isinstance(self.bars, TradeBars):
             self.price_list = self.bars.close.tolist()
         else:
-            self.bid_list = self.bars.bid_close.tolist()
-            self.ask_list = self.bars.ask_close.tolist()
+            self.bid_list = _carry_forward(self.bars.bid_close).tolist()
+            self.ask_list = _carry_forward(self.bars.ask_close).tolist()
 
     def __len__(self) -> int:
         return len(self.end_list)
@@ -97,6 +98,13 @@ class Subscription:
                          self.period, ff)
         quote.end_time = ns_to_local_datetime(int(bars.end_time[index]))
         return quote
+
+
+def _carry_forward(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``values`` with each NaN replaced by the last number before it (leading NaNs stay)."""
+    positions = np.where(np.isnan(values), 0, np.arange(len(values)))
+    np.maximum.accumulate(positions, out=positions)
+    return values[positions]
 
 
 def bar_day_array(local_ns: I64) -> npt.NDArray[np.datetime64]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from lean_runner.engine.naming import lean_names
-from lean_runner.engine.securities import Security, SecurityHolding, SecurityManager
+from lean_runner.engine.securities import Security, SecurityHolding, SecurityManager, missing_security_error
 
 
 @lean_names
@@ -28,11 +27,17 @@ class CashBook(dict[str, Any]):
 
 
 @lean_names
-class SecurityPortfolioManager:
-    """``self.portfolio``: holdings by symbol, cash and portfolio-level totals."""
+class SecurityPortfolioManager(dict[Any, SecurityHolding]):
+    """``self.portfolio``: holdings by symbol, cash and portfolio-level totals.
+
+    A real dict of holdings (the securities collection keeps it in step), because algorithms
+    read ``self.portfolio[symbol]`` on every bar and a dict lookup costs no Python call.
+    """
 
     def __init__(self, securities: SecurityManager) -> None:
+        super().__init__()
         self._securities = securities
+        securities.mirror_holdings_into(self)
         self.cash = 100_000.0
         self.total_fees = 0.0
         self.total_sale_volume_value = 0.0
@@ -41,30 +46,28 @@ class SecurityPortfolioManager:
         self._open_positions = 0  # kept by process_fill so `invested` costs nothing per slice
         self.cash_book = CashBook(self)
 
-    # --- dictionary access -------------------------------------------------------------
-    def __getitem__(self, key: Any) -> SecurityHolding:
-        return self._securities[key].holdings
+    # --- dictionary access (the dict's own, plus LEAN's names) ------------------------------
+    def __missing__(self, key: Any) -> SecurityHolding:
+        raise missing_security_error(key)
 
-    def __contains__(self, key: Any) -> bool:
-        return key in self._securities
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("The portfolio's holdings follow its securities; add one with self.add_equity(...).")
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._securities)
-
-    def __len__(self) -> int:
-        return len(self._securities)
+    __hash__ = object.__hash__  # type: ignore[assignment]  # compared and hashed by identity, as before
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
     def contains_key(self, key: Any) -> bool:
-        return key in self._securities
+        return key in self
 
-    def keys(self) -> list[Any]:
-        return list(self._securities.keys())
+    def keys(self) -> list[Any]:  # type: ignore[override]
+        return list(dict.keys(self))
 
-    def values(self) -> list[SecurityHolding]:
-        return [security.holdings for security in self._securities.values()]
+    def values(self) -> list[SecurityHolding]:  # type: ignore[override]
+        return list(dict.values(self))
 
-    def items(self) -> list[tuple[Any, SecurityHolding]]:
-        return [(symbol, security.holdings) for symbol, security in self._securities.items()]
+    def items(self) -> list[tuple[Any, SecurityHolding]]:  # type: ignore[override]
+        return list(dict.items(self))
 
     @property
     def Keys(self) -> list[Any]:

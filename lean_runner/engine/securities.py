@@ -138,8 +138,8 @@ class SecurityHolding(PascalCaseAttributes):
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
-    __slots__ = ("_quote_bar", "_quote_index", "_quote_source", "_trade_bar", "_trade_index", "_trade_source",
-                 "ask_price", "bid_price", "buying_power_model", "data_normalization_mode", "exchange",
+    __slots__ = ("_ask", "_bid", "_quote_bar", "_quote_index", "_quote_source", "_trade_bar", "_trade_index",
+                 "_trade_source", "buying_power_model", "data_normalization_mode", "exchange",
                  "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings", "is_delisted",
                  "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
                  "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
@@ -159,7 +159,8 @@ class Security(PascalCaseAttributes):
         self.subscribes_quotes = resolution in (Resolution.TICK, Resolution.SECOND, Resolution.MINUTE)
         self.holdings = SecurityHolding(self)
         self.price = 0.0
-        self.bid_price = self.ask_price = 0.0
+        # Bid and ask as of before the current quote source; while one is set they are read from it.
+        self._bid = self._ask = 0.0
         # The latest bars are kept as (source, index) and made into objects only when read.
         self._trade_source: Any = None
         self._trade_index = -1
@@ -245,17 +246,38 @@ class Security(PascalCaseAttributes):
         self._trade_bar = None
         self.price = close
 
-    def set_quote_source(self, source: Any, index: int, bid: float, ask: float) -> None:
-        """Hot path: a new quote bar moves bid and ask only (quotes do not price an equity)."""
+    def set_quote_source(self, source: Any, index: int) -> None:
+        """A new quote source: bid and ask are read from its forward-filled closes from now on.
+
+        While the source stays the same, moving ``_quote_index`` (and clearing ``_quote_bar``) is
+        all a new quote bar needs; the engine does that inline.
+        """
+        self._bid, self._ask = self.bid_price, self.ask_price
         self._quote_source = source
         self._quote_index = index
         self._quote_bar = None
-        if bid == bid:  # NaN marks a missing side
-            self.bid_price = bid
-        if ask == ask:
-            self.ask_price = ask
         if self.price == 0 and self._trade_source is None and self._trade_bar is None:
+            # Quotes price an equity only until its first trade: the mid, or the side that is there.
+            bid, ask = float(source.bars.bid_close[index]), float(source.bars.ask_close[index])
             self.price = (bid + ask) / 2 if bid == bid and ask == ask else (bid if bid == bid else ask)
+
+    @property
+    def bid_price(self) -> float:
+        source = self._quote_source
+        if source is not None:
+            bid = source.bid_list[self._quote_index]
+            if bid == bid:  # NaN until the source's first bid
+                return bid
+        return self._bid
+
+    @property
+    def ask_price(self) -> float:
+        source = self._quote_source
+        if source is not None:
+            ask = source.ask_list[self._quote_index]
+            if ask == ask:
+                return ask
+        return self._ask
 
     def update_trade_bar(self, bar: TradeBar) -> None:
         """Price update from a trade bar object (custom code, the benchmark's first price)."""
@@ -264,12 +286,13 @@ class Security(PascalCaseAttributes):
         self.price = bar.close
 
     def update_quote_bar(self, bar: QuoteBar) -> None:
+        self._bid, self._ask = self.bid_price, self.ask_price
         self._quote_source = None
         self._quote_bar = bar
         if bar.bid is not None:
-            self.bid_price = bar.bid.close
+            self._bid = bar.bid.close
         if bar.ask is not None:
-            self.ask_price = bar.ask.close
+            self._ask = bar.ask.close
 
     def latest_trade(self) -> tuple[float, float, float, bool] | None:
         """(close, volume, bar seconds, is fill-forward) of the latest trade bar, without making the bar."""
@@ -334,20 +357,45 @@ class Security(PascalCaseAttributes):
 Equity = Security
 
 
+def missing_security_error(key: Any) -> KeyError:
+    return KeyError(f"'{key}' was not found in the securities collection; add it first with "
+                    f"self.add_equity(\"{key}\").")
+
+
 class SecurityManager(dict[Any, Security]):
-    """All securities of the algorithm, keyed by ``Symbol`` (ticker strings work too)."""
+    """All securities of the algorithm, keyed by ``Symbol`` (ticker strings work too).
+
+    Lookups stay the dict's own (algorithms index securities and the portfolio on every bar);
+    a missing key raises through ``__missing__``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._holdings_mirror: dict[Any, SecurityHolding] | None = None
+
+    def mirror_holdings_into(self, holdings: dict[Any, SecurityHolding]) -> None:
+        """Keep ``holdings`` (the portfolio) mapping every key here to its security's holdings."""
+        self._holdings_mirror = holdings
+        for key, security in self.items():
+            dict.__setitem__(holdings, key, security.holdings)
+
+    def __setitem__(self, key: Any, security: Security) -> None:
+        dict.__setitem__(self, key, security)
+        if self._holdings_mirror is not None:
+            dict.__setitem__(self._holdings_mirror, key, security.holdings)
+
+    def __delitem__(self, key: Any) -> None:
+        dict.__delitem__(self, key)
+        if self._holdings_mirror is not None:
+            dict.__delitem__(self._holdings_mirror, key)
+
+    def __missing__(self, key: Any) -> Security:
+        raise missing_security_error(key)
 
     def contains_key(self, key: Any) -> bool:
         return key in self
 
     ContainsKey = contains_key
-
-    def __getitem__(self, key: Any) -> Security:
-        try:
-            return dict.__getitem__(self, key)
-        except KeyError:
-            raise KeyError(f"'{key}' was not found in the securities collection; add it first with "
-                           f"self.add_equity(\"{key}\").") from None
 
     @property
     def count(self) -> int:

@@ -50,7 +50,7 @@ def algorithm(spy_daily: BarSeries) -> QCAlgorithm:
     algo = QCAlgorithm()
     algo._runtime = FakeRuntime(spy_daily.bars[:300])  # type: ignore[assignment]
     symbol = Symbol.create("SPY")
-    algo.securities[symbol] = SimpleNamespace(symbol=symbol, resolution=Resolution.DAILY)  # type: ignore[assignment]
+    algo.securities[symbol] = SimpleNamespace(symbol=symbol, resolution=Resolution.DAILY, holdings=None)  # type: ignore[assignment]
     return algo
 
 
