@@ -23,6 +23,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -97,35 +98,71 @@ class ColumnFeed:
     def point_at(self, n: int) -> IndicatorDataPoint:
         """The output after the ``n``-th input since ``base`` (1-based), as the data point the update made."""
         point = _new_point(_ColumnPoint)
-        point.local_ns = self.local_ns[self.base + n - 1]
+        point._feed = None
+        _TIME_SLOT.__set__(point, ns_to_naive(self.local_ns[self.base + n - 1]))
+        _SYMBOL_SLOT.__set__(point, None)
         point.value = self.outputs[n - 1]
-        point.symbol = None
         return point
 
 
 _new_point = object.__new__
-_TIME_SLOT: Any = vars(IndicatorDataPoint)["time"]  # the slot's descriptor, under _ColumnPoint's property
+# The base class's slot descriptors, under _ColumnPoint's properties.
+_TIME_SLOT: Any = vars(IndicatorDataPoint)["time"]
+_SYMBOL_SLOT: Any = vars(IndicatorDataPoint)["symbol"]
 
 
 @lean_names
 class _ColumnPoint(IndicatorDataPoint):
-    """A data point whose ``time`` is made from its nanoseconds when first read (most are only compared by value)."""
+    """A data point of a column-fed indicator: its time is looked up in the feed when read.
 
-    __slots__ = ("local_ns",)
-    local_ns: int
+    While ``_feed`` is set the point is the feed's ``n``-th output; setting its time or symbol
+    *pins* it (the time is stored, the feed let go) and it is an ordinary data point from then on.
+    """
+
+    __slots__ = ("_feed", "_n")
+    _feed: ColumnFeed | None
+    _n: int
 
     @property
     def time(self) -> datetime:
-        try:
+        feed = self._feed
+        if feed is None:
             return _TIME_SLOT.__get__(self)
-        except AttributeError:
-            time = ns_to_naive(self.local_ns)
-            _TIME_SLOT.__set__(self, time)
-            return time
+        return ns_to_naive(feed.local_ns[feed.base + self._n - 1])
 
     @time.setter
     def time(self, value: datetime) -> None:
+        self._pin()
         _TIME_SLOT.__set__(self, value)
+
+    @property
+    def symbol(self) -> Any:
+        return _SYMBOL_SLOT.__get__(self)
+
+    @symbol.setter
+    def symbol(self, value: Any) -> None:
+        self._pin()
+        _SYMBOL_SLOT.__set__(self, value)
+
+    def _pin(self) -> None:
+        if self._feed is not None:
+            _TIME_SLOT.__set__(self, self.time)
+            self._feed = None
+
+
+def _refcount_when_unshared() -> int:
+    """What ``sys.getrefcount`` says in ``_current`` of a point only the feed holds.
+
+    Measured with the same shape of code (a slot, a local, the call's argument), so it holds
+    whatever the interpreter counts.
+    """
+    feed = _new_point(ColumnFeed)
+    feed.point = _new_point(_ColumnPoint)
+    point = feed.point
+    return getrefcount(point)
+
+
+_UNSHARED = _refcount_when_unshared()
 
 
 def feed_column(indicator: Any, subscription: Any, local_ns: array, end_index: int,
@@ -177,20 +214,23 @@ def _rebuild_window(window: RollingWindow[Any], newest: list[Any], before: list[
 
 
 def _current(self: Any) -> IndicatorDataPoint:
-    # Read on every bar by most algorithms: point_at inlined.
+    # Read on every bar by most algorithms. LEAN hands out a new data point per update; a point
+    # nobody else holds (only the feed: _UNSHARED references) cannot be told apart from a new one,
+    # so it is refilled instead of allocating another.
     feed: ColumnFeed = self._column_feed
     n = feed.subscription.cursor - feed.base
+    point: Any = feed.point
     if n == feed.point_n:
-        return feed.point
-    point: IndicatorDataPoint
+        return point
     if n > 0:
-        point = _new_point(_ColumnPoint)
-        point.local_ns = feed.local_ns[feed.base + n - 1]
+        if point.__class__ is not _ColumnPoint or point._feed is None or getrefcount(point) > _UNSHARED:
+            point = feed.point = _new_point(_ColumnPoint)
+            point._feed = feed
+            _SYMBOL_SLOT.__set__(point, None)
+        point._n = n
         point.value = feed.outputs[n - 1]
-        point.symbol = None
     else:
-        point = feed.current0
-    feed.point = point
+        point = feed.point = feed.current0
     feed.point_n = n
     return point
 

@@ -148,3 +148,35 @@ def test_pascal_case_reads_work_while_column_fed() -> None:
     assert indicator.Current.Value == 2.5 and indicator.Current.EndTime == column.time(2)
     assert indicator.Previous.Value == 1.5
 
+
+
+def test_a_point_someone_holds_keeps_its_value_and_time_while_the_column_moves_on() -> None:
+    prices = [float(p) for p in range(1, 11)]
+    column = Column(prices)
+    indicator = _fed("sma", 2, column, [])
+    eager = SimpleMovingAverage(2)
+    held: list[tuple[Any, float, datetime]] = []
+    for index, price in enumerate(prices):
+        column.cursor = index + 1
+        eager.engine_update(column.time(index), price)
+        if index % 3 == 0:  # the others are read and dropped, so the feed may refill them
+            held.append((indicator.current, eager.current.value, eager.current.time))
+        assert (indicator.current.value, indicator.current.time) == (eager.current.value, eager.current.time)
+    assert [(p.value, p.time) for p, _, _ in held] == [(value, time) for _, value, time in held]
+    assert len({id(p) for p, _, _ in held}) == len(held)
+
+
+def test_setting_a_points_time_or_symbol_makes_it_its_own() -> None:
+    column = Column([1.0, 2.0, 3.0, 4.0])
+    indicator = _fed("sma", 2, column, [])
+    column.cursor = 2
+    moment = datetime(2030, 1, 1)
+    indicator.current.time = moment  # not held: it must not be refilled with its time kept
+    indicator.current.symbol = "SPY"
+    column.cursor = 3
+    current = indicator.current
+    assert (current.value, current.time, current.symbol) == (2.5, column.time(2), None)
+    current.time = moment
+    column.cursor = 4
+    assert current.time == moment and current.value == 2.5
+    assert indicator.current.time == column.time(3)
