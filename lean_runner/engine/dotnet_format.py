@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = [
     "decimal_round",
@@ -33,10 +34,18 @@ __all__ = [
 
 def to_decimal(value: float | int | Decimal) -> Decimal:
     """Convert like C#'s explicit ``(decimal)double``: 15 significant digits, no trailing zeros."""
+    if value.__class__ is float:
+        return _double_to_decimal(value)
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
         return Decimal(value)
+    return _double_to_decimal(value)
+
+
+# Prices and volumes repeat: the statistics convert the same doubles many times over.
+@lru_cache(maxsize=1 << 16)
+def _double_to_decimal(value: float) -> Decimal:
     if math.isnan(value) or math.isinf(value):
         raise OverflowError(f"cannot convert {value!r} to decimal")
     if value == 0:
