@@ -316,6 +316,9 @@ class BacktestEngine:
         self._initialized = True
         self.collector = StatisticsCollector(algorithm, self.data.interest_rate)
         algorithm._fill_listeners.append(self.collector.on_fill)
+        for subscription in self._subscriptions:
+            if subscription.is_trade and not subscription.internal:
+                self.collector.watch_prices(subscription.security, subscription)
         self.sampler = PerformanceSampler(
             portfolio_value=lambda: algorithm.portfolio.total_portfolio_value,
             benchmark_value=self._benchmark_value,
@@ -370,6 +373,8 @@ class BacktestEngine:
             # Data before the current time (adding at run time) is skipped.
             subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
             self._subscriptions.append(subscription)
+            if kind == "trade" and self.collector is not None:
+                self.collector.watch_prices(security, subscription)
             loaded = loaded or kind == "trade"
         if not loaded:
             raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
@@ -490,7 +495,6 @@ class BacktestEngine:
         registrations = indicators.eager  # symbols whose indicators are updated bar by bar
         actions = self._corporate_actions
         capacity = collector.capacity
-        set_market_price = collector.trade_builder.set_market_price
         open_orders = transactions._open
         next_midnight_ns = self._next_midnight_ns
         progress_interval = self._progress_interval
@@ -529,14 +533,12 @@ class BacktestEngine:
                 security = subscription.security
                 if kind == ALGORITHM_TRADES:
                     # Security.set_trade_source, inlined (once per bar).
-                    price = security.price = subscription.price_list[cursor]
+                    security.price = subscription.price_list[cursor]
                     security._trade_source = subscription
                     security._trade_index = cursor
                     security._trade_bar = None
                     if registrations and security.symbol in registrations:
                         indicators.update(security, clock.local_time)
-                    if security.holdings.quantity:
-                        set_market_price(security.symbol.value, price)
                 elif kind == QUOTES:
                     if security._quote_source is subscription and security.price:
                         security._quote_index = cursor  # bid and ask are read from the source when asked

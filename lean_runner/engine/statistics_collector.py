@@ -61,10 +61,35 @@ class StatisticsCollector:
         self.start_equity = 0.0
         self.sampler: PerformanceSampler | None = None
         self._last_bars: dict[str, CapacityBar] = {}
+        # Per security, [subscription, cursor up to which its closes reached the trade builder].
+        self._price_marks: dict[Security, list[list[Any]]] = {}
 
     # --- events -----------------------------------------------------------------------------
+    def watch_prices(self, security: Security, source: Any) -> None:
+        """Mark ``security``'s open position to ``source``'s closes (a subscription's ``price_list``/``cursor``).
+
+        The bars are not handed over one by one: before each fill, the closes the source moved
+        over since the previous fill are folded into the trade builder by their extremes.
+        """
+        self._price_marks.setdefault(security, []).append([source, source.cursor])
+
+    def _mark_to_market(self, security: Security) -> None:
+        marks = self._price_marks.get(security)
+        if not marks:
+            return
+        symbol = security.symbol.value
+        for mark in marks:
+            source, folded = mark
+            cursor = source.cursor
+            if cursor > folded:
+                closes = source.price_list[folded:cursor]
+                self.trade_builder.set_market_price_range(symbol, max(closes), min(closes))
+                mark[1] = cursor
+        marks[:] = [mark for mark in marks if not mark[0].removed]  # folded to their end
+
     def on_fill(self, security: Security, order: Order, event: OrderEvent) -> None:
         self.fill_count += 1
+        self._mark_to_market(security)
         time_utc = _utc_seconds(event.utc_time)
         self.trade_builder.process_fill(security.symbol.value, time_utc, event.fill_price, event.fill_quantity,
                                         event.order_fee.value.amount, security.multiplier, order_id=order.id)

@@ -60,3 +60,26 @@ def test_set_benchmark_with_a_symbol_or_a_function(choice: str, expected: str, t
         hour = LeanDataReader(lean_data, parse_cache).trade_bars("IBM", "hour", date(2013, 10, 4), date(2013, 10, 11))
         closes = adjust(hour, FactorFileProvider(lean_data).get("IBM"), "Adjusted").close
         assert values[-1] == pytest.approx(closes[-1], rel=1e-6)  # the last IBM hourly close, not SPY's
+
+
+def test_closed_trades_excursions_cover_every_price_the_position_saw(tmp_path: Path, lean_data: Path,
+                                                                     parse_cache: Path) -> None:
+    import json
+
+    from lean_runner.engine.results.reader import read_result_folder
+
+    config = LaunchConfig(algorithm_location=ALGORITHMS / "trade_excursions.py", algorithm_type_name=None,
+                          algorithm_id="mtm", data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
+    with open(tmp_path / "console.txt", "w") as console:
+        outcome = run_backtest(config, stream=console)
+    assert outcome.status == "Completed", outcome.error
+    log = (tmp_path / "mtm-log.txt").read_text()
+    expected = json.loads(log.split("expected excursions ", 1)[1].splitlines()[0])
+    trades = read_result_folder(tmp_path).total_performance["closedTrades"]
+    assert len(trades) == len(expected) > 30
+    assert {t["symbol"]["value"] for t in trades} == {"SPY", "IBM", "AIG"}
+    assert any(t["entryTime"][:10] != t["exitTime"][:10] for t in trades)  # one held overnight
+    for trade, mine in zip(trades, expected, strict=True):
+        assert trade["symbol"]["value"] == mine["symbol"]
+        assert trade["mae"] == pytest.approx(mine["mae"], abs=0.006), mine
+        assert trade["mfe"] == pytest.approx(mine["mfe"], abs=0.006), mine

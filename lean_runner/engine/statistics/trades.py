@@ -8,8 +8,9 @@ with FIFO or LIFO matching.
 
 The engine calls :meth:`TradeBuilder.process_fill` for every fill (partial fills
 included) and :meth:`TradeBuilder.set_market_price` with each new price of a
-security; the latter only tracks the extreme prices of open positions (for MAE/MFE)
-and is a dictionary lookup when the symbol has no open position.
+security (or :meth:`TradeBuilder.set_market_price_range` with the extremes of several);
+these only track the extreme prices of open positions (for MAE/MFE) and are a
+dictionary lookup when the symbol has no open position.
 
 Example::
 
@@ -147,6 +148,13 @@ class TradeBuilder:
         position = self._positions.get(symbol)
         if position is not None:
             position.observe(price)
+
+    def set_market_price_range(self, symbol: str, high: float, low: float) -> None:
+        """Record several market prices at once by their highest and lowest (the extremes are all that count)."""
+        position = self._positions.get(symbol)
+        if position is not None:
+            position.observe(high)
+            position.observe(low)
 
     def process_fill(
         self,
