@@ -7,7 +7,7 @@ point with ``reader(config, line, date, is_live)``. Points arrive in the slice a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -139,13 +139,9 @@ class CustomSubscription:
     internal: bool = False
     is_trade: bool = False
     is_custom: bool = True
-    end_list: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.end_list = self.end_utc.tolist()
 
     def __len__(self) -> int:
-        return len(self.end_list)
+        return len(self.end_utc)
 
 
 def read_custom_points(data_type: type, config: SubscriptionDataConfig, days: list[date]) -> list[Any]:

@@ -50,7 +50,6 @@ class Subscription:
     removed: bool = False
     consumers: list[Any] = field(default_factory=list)
     # Hot columns as Python lists: indexing a list is several times faster than a numpy scalar read.
-    end_list: list[int] = field(default_factory=list)
     price_list: list[float] = field(default_factory=list)
     # Bid and ask closes with a missing side (NaN) carried from the previous bar: the security's bid and ask.
     bid_list: list[float] = field(default_factory=list)
@@ -59,7 +58,6 @@ class Subscription:
     is_custom: bool = False
 
     def __post_init__(self) -> None:
-        self.end_list = self.end_utc.tolist()
         self.is_trade = isinstance(self.bars, TradeBars)
         if isinstance(self.bars, TradeBars):
             self.price_list = self.bars.close.tolist()
@@ -68,7 +66,7 @@ class Subscription:
             self.ask_list = _carry_forward(self.bars.ask_close).tolist()
 
     def __len__(self) -> int:
-        return len(self.end_list)
+        return len(self.end_utc)
 
     def trade_values(self, index: int) -> tuple[float, float, float, bool]:
         """(close, volume, bar seconds, is fill-forward) of trade bar ``index``, as its TradeBar would say."""

@@ -67,7 +67,11 @@ def _parse_dated_file(path: Path, columns: int) -> Records:
 
 
 def _to_arrays(parts: list[Records], columns: int, period: int) -> BarArrays:
-    merged = np.concatenate(parts) if parts else np.empty(0, dtype=record_dtype(columns))
+    """Times, end times and the value matrix; the matrix may be a (read-only) view of the records."""
+    if len(parts) == 1:
+        merged = parts[0]  # one part (a cached range): no concatenated copy
+    else:
+        merged = np.concatenate(parts) if parts else np.empty(0, dtype=record_dtype(columns))
     times = merged["t"].astype(np.int64, copy=True)
     return times, times + period, np.asarray(merged["v"], dtype=np.float64).reshape(-1, columns)
 

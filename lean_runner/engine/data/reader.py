@@ -25,10 +25,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 
 from .bar_files import BarArrays, BarFileLoader, calendar_days, daily_session_times, overlaps_open
 from .bars import QuoteBars, TradeBars
-from .lean_csv import QUOTE_VALUE_COLUMNS
 from .map_files import MapFile, MapFileProvider
 from .market_hours import ExchangeHours, MarketHoursDatabase
 from .parse_cache import ParsedArrayCache, default_cache_folder
@@ -142,10 +142,9 @@ class LeanDataReader:
         times, ends, values = self._read(
             ticker, resolution, start, end, "trade", extended_market_hours, security_type, market
         )
-        if security_type.lower() in _SCALED_TYPES:
-            values = values.copy()
-            values[:, :4] /= _PRICE_SCALE
-        return TradeBars(times, ends, values[:, 0], values[:, 1], values[:, 2], values[:, 3], values[:, 4])
+        # ``values`` may be a read-only view of cached records: scaling makes new arrays.
+        prices = values[:, :4] / _PRICE_SCALE if security_type.lower() in _SCALED_TYPES else values[:, :4]
+        return TradeBars(times, ends, prices[:, 0], prices[:, 1], prices[:, 2], prices[:, 3], values[:, 4])
 
     def quote_bars(
         self,
@@ -165,15 +164,16 @@ class LeanDataReader:
         times, ends, values = self._read(
             ticker, res, start, end, "quote", extended_market_hours, security_type, market
         )
-        values = values.copy()
-        if security_type.lower() in _SCALED_TYPES:
-            values[:, 0:4] /= _PRICE_SCALE
-            values[:, 5:9] /= _PRICE_SCALE
+        # ``values`` may be a read-only view of cached records: each side is made as a new array.
+        scale = _PRICE_SCALE if security_type.lower() in _SCALED_TYPES else 1.0
+        columns: list[npt.NDArray[np.float64]] = []
         for first in (0, 5):
-            missing = np.all(values[:, first : first + 4] == 0.0, axis=1)
-            values[missing, first : first + 4] = np.nan
-            values[missing, first + 4] = 0.0
-        columns = [values[:, i] for i in range(QUOTE_VALUE_COLUMNS)]
+            prices = values[:, first : first + 4] / scale
+            sizes = values[:, first + 4].copy()
+            missing = np.all(prices == 0.0, axis=1)  # a side without a quote
+            prices[missing] = np.nan
+            sizes[missing] = 0.0
+            columns.extend([prices[:, 0], prices[:, 1], prices[:, 2], prices[:, 3], sizes])
         return QuoteBars(times, ends, *columns)
 
     def available_dates(
