@@ -35,6 +35,8 @@ __all__ = [
 def to_decimal(value: float | int | Decimal) -> Decimal:
     """Convert like C#'s explicit ``(decimal)double``: 15 significant digits, no trailing zeros."""
     if value.__class__ is float:
+        if value.is_integer() and -1e15 < value < 1e15:  # volumes, quantities: all digits, no exponent
+            return Decimal(int(value))
         return _double_to_decimal(value)
     if isinstance(value, Decimal):
         return value
