@@ -155,6 +155,8 @@ def fill_forward(bars: TradeBars | QuoteBars, expected_ends: I64, period_ns: int
         return bars, np.zeros(0, dtype=bool)
     actual = bars.end_time
     grid = expected_ends[(expected_ends > actual[0]) & (expected_ends <= until_ns)]
+    if _all_present(grid, actual):  # nothing missing (a complete file): no sort of both stamp sets
+        return bars, np.zeros(len(actual), dtype=bool)
     merged = sorted_union(actual, grid)
     if len(merged) == len(actual):
         return bars, np.zeros(len(actual), dtype=bool)
@@ -190,6 +192,19 @@ def fill_forward(bars: TradeBars | QuoteBars, expected_ends: I64, period_ns: int
                            ask_low=np.where(is_ff, q.ask_close, q.ask_low), ask_close=q.ask_close,
                            ask_size=q.ask_size)
     return result, is_ff
+
+
+def _all_present(wanted: I64, sorted_values: I64) -> bool:
+    """True when every stamp of ``wanted`` is in ``sorted_values`` (sorted ascending)."""
+    if len(wanted) == 0:
+        return True
+    if len(sorted_values) == 0:
+        return False
+    tail = sorted_values[len(sorted_values) - len(wanted):]
+    if len(tail) == len(wanted) and (tail == wanted).all():  # the usual case: the data has every stamp
+        return True
+    at = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
+    return bool((sorted_values[at] == wanted).all())
 
 
 def sorted_union(*arrays: I64) -> I64:
