@@ -52,7 +52,7 @@ from lean_runner.engine.indicators.column_feed import LocalEndTimes
 from lean_runner.engine.market_data import DataDictionary, Dividend, Split, new_slice
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import Security, SecurityExchange
-from lean_runner.engine.slice_patterns import ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, SlicePattern, slice_patterns
+from lean_runner.engine.slice_patterns import SlicePattern, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.timed_events import TimedEvents
@@ -526,31 +526,40 @@ class BacktestEngine:
             clock.local_ns = local
             # 2. the slice's data moves prices (bar objects are made only if someone reads them).
             pattern = patterns[key]
-            custom: list[tuple[Any, Any]] | None = [] if pattern.has_custom else None
-            for subscription, kind in pattern.feeds:
+            for subscription in pattern.trade_feeds:
                 cursor = subscription.cursor
                 subscription.cursor = cursor + 1
                 security = subscription.security
-                if kind == ALGORITHM_TRADES:
-                    # Security.set_trade_source, inlined (once per bar).
-                    security.price = subscription.price_list[cursor]
-                    security._trade_source = subscription
-                    security._trade_index = cursor
-                    security._trade_bar = None
-                    if registrations and security.symbol in registrations:
-                        indicators.update(security, clock.local_time)
-                elif kind == QUOTES:
-                    if security._quote_source is subscription and security.price:
-                        security._quote_index = cursor  # bid and ask are read from the source when asked
-                        security._quote_bar = None
-                    else:
-                        security.set_quote_source(subscription, cursor)
-                elif kind == INTERNAL_TRADES:
-                    security.set_trade_source(subscription, cursor, subscription.price_list[cursor])
+                # Security.set_trade_source, inlined (once per bar).
+                security.price = subscription.price_list[cursor]
+                security._trade_source = subscription
+                security._trade_index = cursor
+                security._trade_bar = None
+                if registrations and security.symbol in registrations:
+                    indicators.update(security, clock.local_time)
+            if pattern.internal_feeds:
+                for subscription in pattern.internal_feeds:
+                    cursor = subscription.cursor
+                    subscription.cursor = cursor + 1
+                    subscription.security.set_trade_source(subscription, cursor, subscription.price_list[cursor])
+            for subscription in pattern.quote_feeds:
+                cursor = subscription.cursor
+                subscription.cursor = cursor + 1
+                security = subscription.security
+                if security._quote_source is subscription and security.price:
+                    security._quote_index = cursor  # bid and ask are read from the source when asked
+                    security._quote_bar = None
                 else:
+                    security.set_quote_source(subscription, cursor)
+            custom: list[tuple[Any, Any]] | None = None
+            if pattern.custom_feeds:
+                custom = []
+                for subscription in pattern.custom_feeds:
+                    cursor = subscription.cursor
+                    subscription.cursor = cursor + 1
                     point = subscription.points[cursor]
-                    security.price = float(point.value)
-                    custom.append((security.symbol, point))  # type: ignore[union-attr]
+                    subscription.security.price = float(point.value)
+                    custom.append((subscription.security.symbol, point))
             data_points += pattern.data_points
             trades, quotes = pattern.trades, pattern.quotes
             if local >= next_event_ns:

@@ -2,9 +2,9 @@
 
 Most slices of a backtest look alike (the same securities tick, minute after
 minute), so the loop looks the slice's *pattern* up instead of asking every
-subscription whether its next bar ends now. A pattern lists its subscriptions in
-the engine's subscription order, tagged with what the loop does with them, and
-the securities the slice shows the algorithm.
+subscription whether its next bar ends now. A pattern lists its subscriptions
+grouped by what the loop does with them (each group in the engine's subscription
+order), and the securities the slice shows the algorithm.
 """
 
 from __future__ import annotations
@@ -20,13 +20,16 @@ ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM = 0, 1, 2, 3
 _BITS_PER_WORD = 62
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlicePattern:
-    feeds: tuple[tuple[Any, int], ...]  # (subscription, one of the kinds above), in subscription order
+    # The slice's subscriptions by what the loop does with them, each in subscription order.
+    trade_feeds: tuple[Any, ...]  # the algorithm's trade bars: they price their securities
+    internal_feeds: tuple[Any, ...]  # internal trade bars (the benchmark)
+    quote_feeds: tuple[Any, ...]
+    custom_feeds: tuple[Any, ...]
     trades: list[Any]  # securities whose algorithm trade bar is in the slice
     quotes: list[Any]  # securities whose algorithm quote bar is in the slice
-    has_custom: bool
-    data_points: int  # bars in the slice (read once per slice, so a field rather than len(feeds))
+    data_points: int  # bars in the slice (read once per slice, so a field rather than a sum of lengths)
 
 
 def feed_kind(subscription: Any) -> int:
@@ -60,11 +63,15 @@ def slice_patterns(stamps: list[tuple[Any, np.ndarray]],
         key_words = (key,) if len(words) == 1 else key
         members = [stamps[word * _BITS_PER_WORD + bit][0]
                    for word, value in enumerate(key_words) for bit in range(_BITS_PER_WORD) if value >> bit & 1]
-        feeds = tuple((subscription, feed_kind(subscription)) for subscription in members)
+        by_kind: dict[int, tuple[Any, ...]] = {
+            kind: tuple(s for s in members if feed_kind(s) == kind)
+            for kind in (ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM)}
         patterns[key] = SlicePattern(
-            feeds=feeds,
-            trades=[s.security for s, kind in feeds if kind == ALGORITHM_TRADES],
-            quotes=[s.security for s, kind in feeds if kind == QUOTES and not s.internal],
-            has_custom=any(kind == CUSTOM for _, kind in feeds),
-            data_points=len(feeds))
+            trade_feeds=by_kind[ALGORITHM_TRADES],
+            internal_feeds=by_kind[INTERNAL_TRADES],
+            quote_feeds=by_kind[QUOTES],
+            custom_feeds=by_kind[CUSTOM],
+            trades=[s.security for s in by_kind[ALGORITHM_TRADES]],
+            quotes=[s.security for s in by_kind[QUOTES] if not s.internal],
+            data_points=len(members))
     return times, keys, patterns
