@@ -68,7 +68,8 @@ class ColumnFeed:
     """One indicator's outputs over a subscription's closes from ``base`` on, and its state before them."""
 
     __slots__ = ("base", "current0", "inputs_end", "local_ns", "on_settle", "outputs", "plain_class", "point",
-                 "point_n", "previous0", "ready_cursor", "samples0", "state0", "subscription", "window0")
+                 "point_n", "point_refillable", "previous0", "ready_cursor", "samples0", "state0", "subscription",
+                 "window0")
 
     def __init__(self, indicator: Any, subscription: Any, local_ns: array, end_index: int,
                  on_settle: Callable[[Any], None]) -> None:
@@ -89,6 +90,7 @@ class ColumnFeed:
         indicator._restore_column_state(self.state0)
         self.point_n = 0
         self.point = self.current0
+        self.point_refillable = False  # True while ``point`` is a _ColumnPoint of this feed, not pinned
         # Participating classes are ready once they have seen _column_ready_samples() inputs.
         self.ready_cursor = self.base + max(0, indicator._column_ready_samples() - self.samples0)
 
@@ -145,9 +147,12 @@ class _ColumnPoint(IndicatorDataPoint):
         _SYMBOL_SLOT.__set__(self, value)
 
     def _pin(self) -> None:
-        if self._feed is not None:
+        feed = self._feed
+        if feed is not None:
             _TIME_SLOT.__set__(self, self.time)
             self._feed = None
+            if feed.point is self:
+                feed.point_refillable = False
 
 
 def _refcount_when_unshared() -> int:
@@ -223,14 +228,16 @@ def _current(self: Any) -> IndicatorDataPoint:
     if n == feed.point_n:
         return point
     if n > 0:
-        if point.__class__ is not _ColumnPoint or point._feed is None or getrefcount(point) > _UNSHARED:
+        if not feed.point_refillable or getrefcount(point) > _UNSHARED:
             point = feed.point = _new_point(_ColumnPoint)
             point._feed = feed
             _SYMBOL_SLOT.__set__(point, None)
+            feed.point_refillable = True
         point._n = n
         point.value = feed.outputs[n - 1]
     else:
         point = feed.point = feed.current0
+        feed.point_refillable = False
     feed.point_n = n
     return point
 
