@@ -78,23 +78,22 @@ class Subscription:
     def bar(self, index: int) -> TradeBar | QuoteBar:
         """Materialise bar ``index`` as LEAN's object (the only place bar objects are made)."""
         bars = self.bars
-        start = ns_to_local_datetime(int(bars.time[index]))
-        ff = bool(self.fill_forward[index])
+        start = ns_to_local_datetime(bars.time.item(index))
+        ff = bool(self.fill_forward.item(index))
         symbol = self.security.symbol
         if isinstance(bars, TradeBars):
-            trade = TradeBar(start, symbol, float(bars.open[index]), float(bars.high[index]), float(bars.low[index]),
-                             float(bars.close[index]), float(bars.volume[index]), self.period, ff)
-            trade.end_time = ns_to_local_datetime(int(bars.end_time[index]))
+            trade = TradeBar(start, symbol, bars.open.item(index), bars.high.item(index), bars.low.item(index),
+                             bars.close.item(index), bars.volume.item(index), self.period, ff)
+            trade.end_time = ns_to_local_datetime(bars.end_time.item(index))
             return trade
-        bid = None if np.isnan(bars.bid_close[index]) else Bar(
-            float(bars.bid_open[index]), float(bars.bid_high[index]), float(bars.bid_low[index]),
-            float(bars.bid_close[index]))
-        ask = None if np.isnan(bars.ask_close[index]) else Bar(
-            float(bars.ask_open[index]), float(bars.ask_high[index]), float(bars.ask_low[index]),
-            float(bars.ask_close[index]))
-        quote = QuoteBar(start, symbol, bid, float(bars.bid_size[index]), ask, float(bars.ask_size[index]),
+        bid_close, ask_close = bars.bid_close.item(index), bars.ask_close.item(index)
+        bid = None if bid_close != bid_close else Bar(  # NaN: no bid in this bar
+            bars.bid_open.item(index), bars.bid_high.item(index), bars.bid_low.item(index), bid_close)
+        ask = None if ask_close != ask_close else Bar(
+            bars.ask_open.item(index), bars.ask_high.item(index), bars.ask_low.item(index), ask_close)
+        quote = QuoteBar(start, symbol, bid, bars.bid_size.item(index), ask, bars.ask_size.item(index),
                          self.period, ff)
-        quote.end_time = ns_to_local_datetime(int(bars.end_time[index]))
+        quote.end_time = ns_to_local_datetime(bars.end_time.item(index))
         return quote
 
 
