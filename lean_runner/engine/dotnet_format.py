@@ -132,6 +132,18 @@ def smart_round(value: float) -> float:
     """LEAN's ``SmartRounding`` of chart values: above 1000 round to 4 dp, else 7 significant digits."""
     if value == 0 or math.isnan(value) or math.isinf(value):
         return value
+    text = format(value, ".15g")  # the (decimal)double digits
+    if "e" not in text and _needs_no_rounding(text):
+        return float(text)  # most chart values already have few enough digits: no decimal arithmetic
     dec = to_decimal(value)
     rounded = decimal_round(dec, 4) if abs(dec) > 1000 else round_to_significant_digits(dec, 7)
     return float(rounded.normalize())
+
+
+def _needs_no_rounding(text: str) -> bool:
+    """Whether ``smart_round`` leaves this plain decimal text as it is (4 dp above 1000, else 7 digits)."""
+    digits = text.lstrip("-")
+    if abs(float(digits)) > 1000:
+        point = digits.find(".")
+        return point < 0 or len(digits) - point - 1 <= 4
+    return len(digits.replace(".", "").lstrip("0")) <= 7
