@@ -35,13 +35,7 @@ class InteractiveBrokersFeeModel(FeeModel):
     """US equity: $0.005 a share, at least $1 an order, at most 0.5% of the order value; no rounding."""
 
     def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
-        quantity = abs(parameters.order.quantity)
-        per_share = 0.005 * quantity
-        maximum = 0.005 * quantity * parameters.security.price * parameters.security.multiplier
-        fee = max(1.0, per_share)
-        if maximum > 0:
-            fee = min(fee, maximum)
-        return OrderFee(CashAmount(fee, "USD"))
+        return OrderFee(CashAmount(_interactive_brokers_fee(parameters.security, parameters.order), "USD"))
 
 
 @lean_names
@@ -56,8 +50,20 @@ class ConstantFeeModel(FeeModel):
         return OrderFee(CashAmount(self._fee, self._currency))
 
 
+def _interactive_brokers_fee(security: Security, order: Order) -> float:
+    quantity = abs(order.quantity)
+    per_share = 0.005 * quantity
+    maximum = 0.005 * quantity * security.price * security.multiplier
+    fee = max(1.0, per_share)
+    if maximum > 0:
+        fee = min(fee, maximum)
+    return fee
+
+
 def compute_fee(model: Any, security: Security, order: Order) -> float:
     """Ask any fee model (ours or a user's Python class, either naming style) for a fee amount."""
+    if model.__class__ is InteractiveBrokersFeeModel:  # the default: no parameter and fee objects per order
+        return _interactive_brokers_fee(security, order)
     method = getattr(model, "get_order_fee", None) or model.GetOrderFee
     fee = method(OrderFeeParameters(security, order))
     value = getattr(fee, "value", None) or fee.Value

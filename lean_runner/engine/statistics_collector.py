@@ -61,6 +61,7 @@ class StatisticsCollector:
         self.start_equity = 0.0
         self.sampler: PerformanceSampler | None = None
         self._last_bars: dict[str, CapacityBar] = {}
+        self._sids: dict[Security, str] = {}
         # Per security, [subscription, cursor up to which its closes reached the trade builder].
         self._price_marks: dict[Security, list[list[Any]]] = {}
 
@@ -93,7 +94,7 @@ class StatisticsCollector:
         time_utc = _utc_seconds(event.utc_time)
         self.trade_builder.process_fill(security.symbol.value, time_utc, event.fill_price, event.fill_quantity,
                                         event.order_fee.value.amount, security.multiplier, order_id=order.id)
-        self.capacity.on_order_fill(str(security.symbol.id), time_utc, event.fill_price, event.fill_quantity,
+        self.capacity.on_order_fill(self._sid(security), time_utc, event.fill_price, event.fill_quantity,
                                     contract_multiplier=security.multiplier)
 
     def on_slice(self, utc_ns: int, trades: list[Security]) -> None:
@@ -105,9 +106,16 @@ class StatisticsCollector:
         for security in trades:
             latest = security.latest_trade()
             if latest is not None and not latest[3]:
-                capacity_bars[str(security.symbol.id)] = CapacityBar(latest[0], latest[1], latest[2])
+                capacity_bars[self._sid(security)] = CapacityBar(latest[0], latest[1], latest[2])
         self._last_bars = capacity_bars
         self.capacity.update(seconds, capacity_bars, self._portfolio_view)
+
+    def _sid(self, security: Security) -> str:
+        """The security's SID string, the capacity estimator's key (made once per security)."""
+        sid = self._sids.get(security)
+        if sid is None:
+            sid = self._sids[security] = str(security.symbol.id)
+        return sid
 
     def on_finish(self, utc_ns: int) -> None:
         self.capacity.update(utc_ns / 1e9, self._last_bars, self._portfolio_view, force=True)

@@ -63,6 +63,9 @@ _MINUTES_PER_SESSION = Decimal(390)
 _MIN_FAST_TRADING_DISCOUNT = Decimal("0.20")
 _NEW_WEIGHT, _OLD_WEIGHT = Decimal("0.33"), Decimal("0.66")
 _DOLLAR_VOLUME_SCALE = 6_000_000
+_MINUTE_DOLLAR_VOLUME_SCALE = Decimal(_DOLLAR_VOLUME_SCALE)
+_SECOND_DOLLAR_VOLUME_SCALE = Decimal(_DOLLAR_VOLUME_SCALE // 60)
+_TEN = Decimal(10)
 # The share of the market's volume a strategy can take, by bar resolution.
 _RESOLUTION_SCALE = {
     "daily": Decimal("0.02"),
@@ -160,8 +163,8 @@ class _SymbolCapacity:
         self.trades += 1
         self.previous_fill_time = time_utc
 
-    def _timeout_minutes(self, minimum: int, scale: int) -> int:
-        k = Decimal(scale) / self.average_dollar_volume if self.average_dollar_volume != 0 else Decimal(10)
+    def _timeout_minutes(self, minimum: int, scale: Decimal) -> int:
+        k = scale / self.average_dollar_volume if self.average_dollar_volume != 0 else _TEN
         return 120 if k > 120 else int(max(float(minimum), float(k)))
 
     def _includes_volume(self, resolution: str, time_utc: float) -> bool:
@@ -173,9 +176,9 @@ class _SymbolCapacity:
         if resolution == "daily":
             return time_utc == fill_time or _utc_midnight(time_utc) == _round_up(fill_time, _DAY)
         if resolution in ("second", "tick"):
-            timeout = fill_time + self._timeout_minutes(5, _DOLLAR_VOLUME_SCALE // 60) * _MINUTE
+            timeout = fill_time + self._timeout_minutes(5, _SECOND_DOLLAR_VOLUME_SCALE) * _MINUTE
         else:
-            timeout = fill_time + self._timeout_minutes(1, _DOLLAR_VOLUME_SCALE) * _MINUTE
+            timeout = fill_time + self._timeout_minutes(1, _MINUTE_DOLLAR_VOLUME_SCALE) * _MINUTE
         return time_utc <= timeout
 
     def on_bar(self, time_utc: float, bar: CapacityBar | None) -> bool:
