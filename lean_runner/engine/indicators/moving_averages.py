@@ -139,16 +139,19 @@ class ExponentialMovingAverage(IndicatorBase):
     def _advance_column(self, inputs: list[float], samples: int, last: float) -> list[float]:
         """engine_update's arithmetic over many closes (see column_feed)."""
         k, period, seed_sum = self.k, self.period, self._seed_sum
+        seeding = min(max(period - samples, 0), len(inputs))  # inputs still inside the simple-mean seed
         outputs = []
-        for value in inputs:
+        for value in inputs[:seeding]:
             samples += 1
-            if samples <= period:
-                seed_sum += value
-                last = seed_sum / samples
-            else:
-                last = value * k + last * (1 - k)
+            seed_sum += value
+            last = seed_sum / samples
             outputs.append(last)
         self._seed_sum = seed_sum
+        keep = 1 - k  # the same double engine_update computes each time
+        append = outputs.append
+        for value in inputs[seeding:] if seeding else inputs:
+            last = value * k + last * keep
+            append(last)
         return outputs
 
     def reset(self) -> None:
