@@ -39,10 +39,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from lean_runner.engine.dotnet_format import to_decimal
 from lean_runner.engine.statistics.decimal_casts import DECIMAL_CONTEXT, net_decimal
@@ -76,9 +75,8 @@ _RESOLUTION_SCALE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class CapacityBar:
-    """One trade bar of the current slice: close, volume and bar length in seconds."""
+class CapacityBar(NamedTuple):
+    """One trade bar of the current slice: close, volume and bar length in seconds (a tuple: one per slice)."""
 
     close: float
     volume: float

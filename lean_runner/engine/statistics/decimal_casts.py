@@ -43,6 +43,8 @@ def net_decimal(value: float | int | Decimal) -> Decimal:
     LEAN throws on NaN; a statistic must never fail here, so NaN becomes 0 and the
     infinities clamp like any out-of-range value.
     """
+    if value.__class__ is float and value.is_integer() and -1e15 < value < 1e15:
+        return Decimal(int(value))  # whole numbers (minutes between bars, volumes) need no more checks
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
