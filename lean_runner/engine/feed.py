@@ -208,6 +208,12 @@ def _all_present(wanted: I64, sorted_values: I64) -> bool:
 
 def sorted_union(*arrays: I64) -> I64:
     """The sorted distinct values of several int64 arrays (cheaper than np.unique's hashing on millions)."""
+    if len(arrays) > 1:
+        # Usually one array already holds every stamp (quotes on the trades' grid, hourly within minutes).
+        widest = max(arrays, key=len)
+        if len(widest) > 1 and (widest[1:] > widest[:-1]).all() and \
+                all(array is widest or _all_present(array, widest) for array in arrays):
+            return widest
     merged = np.sort(np.concatenate(arrays), kind="stable") if len(arrays) != 1 else np.sort(arrays[0])
     if len(merged) == 0:
         return merged
