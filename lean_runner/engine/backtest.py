@@ -51,7 +51,7 @@ from lean_runner.engine.indicator_registrations import IndicatorRegistrations, f
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
 from lean_runner.engine.market_data import DataDictionary, Dividend, Split, new_slice
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
-from lean_runner.engine.securities import Security, SecurityExchange
+from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
 from lean_runner.engine.slice_patterns import SlicePattern, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
@@ -197,6 +197,7 @@ class BacktestEngine:
         return security
 
     def remove_security(self, security: Security) -> None:
+        security.pin_quotes()  # its bid, ask and quote bar stay those of now
         for subscription in self._subscriptions:
             if subscription.security is security:
                 subscription.removed = True
@@ -484,7 +485,7 @@ class BacktestEngine:
         transactions = algorithm.transactions
         on_data = user_handler(algorithm, "on_data")
         tz = self._hours.time_zone
-        times, keys, patterns = self._slice_patterns()
+        times, keys, patterns, following_clock = self._slice_patterns()
         self._times_dirty = False
         if len(times) == 0:
             return False
@@ -548,7 +549,6 @@ class BacktestEngine:
                 security = subscription.security
                 if security._quote_source is subscription and security.price:
                     security._quote_index = cursor  # bid and ask are read from the source when asked
-                    security._quote_bar = None
                 else:
                     security.set_quote_source(subscription, cursor)
             custom: list[tuple[Any, Any]] | None = None
@@ -600,14 +600,13 @@ class BacktestEngine:
                     self.last_slice_utc_ns = t
                     self._report_progress()
             if self._times_dirty:
-                self.data_points = data_points
-                self.last_slice_utc_ns = t
-                self._next_midnight_ns = next_midnight_ns
-                return True
+                break
         self.data_points = data_points
         self.last_slice_utc_ns = t
         self._next_midnight_ns = next_midnight_ns
-        return False
+        for subscription in following_clock:
+            subscription.cursor = subscription.index_at(t) + 1
+        return self._times_dirty
 
     def _finish_warm_up(self) -> None:
         """Warm-up is over: the starting value is taken again and the algorithm is told."""
@@ -655,8 +654,9 @@ class BacktestEngine:
         self.finished_wall = wallclock.perf_counter()
         self._report_progress(force=True, final=True)
 
-    def _slice_patterns(self) -> tuple[np.ndarray, list[Any], dict[Any, SlicePattern]]:
-        """The slice times still ahead, merged over every subscription and corporate action, with their patterns."""
+    def _slice_patterns(self) -> tuple[np.ndarray, list[Any], dict[Any, SlicePattern], list[Any]]:
+        """The slice times still ahead, merged over every subscription and corporate action, with their patterns;
+        and the quote subscriptions that follow the clock instead of being moved by the loop."""
         now = self._current_utc_ns() if self._initialized and self.last_slice_utc_ns else self.stream_start_utc_ns
         stamps = []
         for subscription in self._subscriptions:
@@ -667,7 +667,11 @@ class BacktestEngine:
             if len(ends):
                 stamps.append((subscription, ends))
         action_times = np.asarray([t for t in self._corporate_actions if now < t <= self.end_utc_ns], dtype=np.int64)
-        return slice_patterns(stamps, action_times)
+        following = _quotes_that_can_follow_the_clock(stamps)
+        for subscription in following:
+            subscription.security.set_quote_source(subscription, FOLLOWS_CLOCK)
+        times, keys, patterns = slice_patterns(stamps, action_times, unfed=following)
+        return times, keys, patterns, following
 
     def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
         """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""
@@ -752,6 +756,25 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
+
+
+def _quotes_that_can_follow_the_clock(stamps: list[tuple[Any, np.ndarray]]) -> list[Any]:
+    """Quote subscriptions the loop need not move bar by bar: their security is priced by trades.
+
+    Quotes price an equity only until its first trade; once the security has a price, or its trades
+    start no later than its quotes, the latest quote bar is simply the source's bar at the clock's time.
+    """
+    first_trade = {subscription.security: ends[0] for subscription, ends in stamps
+                   if subscription.is_trade and not subscription.internal and not subscription.is_custom}
+    following = []
+    for subscription, ends in stamps:
+        if subscription.is_trade or subscription.is_custom or subscription.internal:
+            continue
+        security = subscription.security
+        trades_from = first_trade.get(security)
+        if security.price or (trades_from is not None and trades_from <= ends[0]):
+            following.append(subscription)
+    return following
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

@@ -68,6 +68,10 @@ class Subscription:
     def __len__(self) -> int:
         return len(self.end_utc)
 
+    def index_at(self, utc_ns: int) -> int:
+        """The index of the last bar that ended at or before ``utc_ns`` (-1 before the first)."""
+        return int(self.end_utc.searchsorted(utc_ns, side="right")) - 1
+
     def trade_values(self, index: int) -> tuple[float, float, float, bool]:
         """(close, volume, bar seconds, is fill-forward) of trade bar ``index``, as its TradeBar would say."""
         bars = self.bars

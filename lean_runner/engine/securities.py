@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,9 @@ from lean_runner.engine.enums import DataNormalizationMode, Resolution, Security
 from lean_runner.engine.market_data import QuoteBar, TradeBar
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.symbol import Symbol
+
+# Security._quote_index when the latest quote bar is the quote source's bar at the clock's time.
+FOLLOWS_CLOCK = -2
 
 if TYPE_CHECKING:
     from lean_runner.engine.data.market_hours import ExchangeHours
@@ -34,6 +38,10 @@ class SecurityExchange(PascalCaseAttributes):
     @property
     def local_time(self) -> datetime:
         return self._clock.local_time
+
+    @property
+    def clock(self) -> AlgorithmClock:
+        return self._clock
 
     @property
     def exchange_open(self) -> bool:
@@ -138,7 +146,8 @@ class SecurityHolding(PascalCaseAttributes):
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
-    __slots__ = ("_ask", "_bid", "_quote_bar", "_quote_index", "_quote_source", "_trade_bar", "_trade_index",
+    __slots__ = ("_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source", "_trade_bar",
+                 "_trade_index",
                  "_trade_source", "buying_power_model", "data_normalization_mode", "exchange",
                  "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings", "is_delisted",
                  "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
@@ -166,8 +175,9 @@ class Security(PascalCaseAttributes):
         self._trade_index = -1
         self._trade_bar: TradeBar | None = None
         self._quote_source: Any = None
-        self._quote_index = -1
+        self._quote_index = -1  # or FOLLOWS_CLOCK: the source's bar at the clock's time
         self._quote_bar: QuoteBar | None = None
+        self._quote_bar_index = -1  # the source index _quote_bar was made from
         self.is_tradable = True
         self.is_delisted = False
         self.is_internal = False
@@ -250,22 +260,39 @@ class Security(PascalCaseAttributes):
         """A new quote source: bid and ask are read from its forward-filled closes from now on.
 
         While the source stays the same, moving ``_quote_index`` (and clearing ``_quote_bar``) is
-        all a new quote bar needs; the engine does that inline.
+        all a new quote bar needs; the engine does that inline. With ``index`` FOLLOWS_CLOCK the
+        engine stops moving it: reads take the source's last bar at the clock's time.
         """
         self._bid, self._ask = self.bid_price, self.ask_price
         self._quote_source = source
         self._quote_index = index
         self._quote_bar = None
+        if index == FOLLOWS_CLOCK:
+            return
         if self.price == 0 and self._trade_source is None and self._trade_bar is None:
             # Quotes price an equity only until its first trade: the mid, or the side that is there.
             bid, ask = float(source.bars.bid_close[index]), float(source.bars.ask_close[index])
             self.price = (bid + ask) / 2 if bid == bid and ask == ask else (bid if bid == bid else ask)
 
+    def _quote_position(self) -> int:
+        """The quote source's index of the latest quote bar (-1 before its first)."""
+        index = self._quote_index
+        if index == FOLLOWS_CLOCK:
+            return int(self._quote_source.index_at(self.exchange.clock.utc_ns))
+        return index
+
+    def pin_quotes(self) -> None:
+        """Stop following the clock: the latest quote bar stays the one of now (the source was removed)."""
+        if self._quote_index == FOLLOWS_CLOCK:
+            self._quote_index = self._quote_position()
+            self._quote_bar = None
+
     @property
     def bid_price(self) -> float:
         source = self._quote_source
         if source is not None:
-            bid = source.bid_list[self._quote_index]
+            index = self._quote_position()
+            bid = source.bid_list[index] if index >= 0 else math.nan
             if bid == bid:  # NaN until the source's first bid
                 return bid
         return self._bid
@@ -274,7 +301,8 @@ class Security(PascalCaseAttributes):
     def ask_price(self) -> float:
         source = self._quote_source
         if source is not None:
-            ask = source.ask_list[self._quote_index]
+            index = self._quote_position()
+            ask = source.ask_list[index] if index >= 0 else math.nan
             if ask == ask:
                 return ask
         return self._ask
@@ -312,8 +340,13 @@ class Security(PascalCaseAttributes):
 
     @property
     def last_quote_bar(self) -> QuoteBar | None:
-        if self._quote_bar is None and self._quote_source is not None:
-            self._quote_bar = self._quote_source.bar(self._quote_index)
+        source = self._quote_source
+        if source is None:
+            return self._quote_bar
+        index = self._quote_position()
+        if self._quote_bar is None or self._quote_bar_index != index:
+            self._quote_bar = source.bar(index) if index >= 0 else None
+            self._quote_bar_index = index
         return self._quote_bar
 
     @property

@@ -9,6 +9,7 @@ order), and the securities the slice shows the algorithm.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +41,15 @@ def feed_kind(subscription: Any) -> int:
     return QUOTES
 
 
-def slice_patterns(stamps: list[tuple[Any, np.ndarray]],
-                   extra_times: np.ndarray | None = None) -> tuple[np.ndarray, list[Any], dict[Any, SlicePattern]]:
+def slice_patterns(stamps: list[tuple[Any, np.ndarray]], extra_times: np.ndarray | None = None,
+                   unfed: Sequence[Any] = ()) -> tuple[np.ndarray, list[Any], dict[Any, SlicePattern]]:
     """The merged slice times, each slice's pattern key, and the patterns.
 
     ``stamps`` pairs each subscription with the end stamps it contributes (already cut to the range);
-    ``extra_times`` are slices without bars of their own (corporate actions).
+    ``extra_times`` are slices without bars of their own (corporate actions); ``unfed`` subscriptions
+    count in their slices (data points, the slice's quote bars) but the loop does not move them.
     """
+    unfed_ids = {id(subscription) for subscription in unfed}
     parts = [ends for _, ends in stamps]
     if extra_times is not None and len(extra_times):
         parts.append(extra_times)
@@ -69,7 +72,7 @@ def slice_patterns(stamps: list[tuple[Any, np.ndarray]],
         patterns[key] = SlicePattern(
             trade_feeds=by_kind[ALGORITHM_TRADES],
             internal_feeds=by_kind[INTERNAL_TRADES],
-            quote_feeds=by_kind[QUOTES],
+            quote_feeds=tuple(s for s in by_kind[QUOTES] if id(s) not in unfed_ids),
             custom_feeds=by_kind[CUSTOM],
             trades=[s.security for s in by_kind[ALGORITHM_TRADES]],
             quotes=[s.security for s in by_kind[QUOTES] if not s.internal],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -15,7 +16,7 @@ from lean_runner.engine.data.symbol_properties import SymbolProperties
 from lean_runner.engine.feed import make_subscription
 from lean_runner.engine.market_data import Bar, QuoteBar
 from lean_runner.engine.portfolio import SecurityPortfolioManager
-from lean_runner.engine.securities import Security, SecurityExchange, SecurityManager
+from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange, SecurityManager
 from lean_runner.engine.symbol import Symbol
 
 HOURS = ExchangeHours.us_equity_default()
@@ -95,3 +96,35 @@ def test_a_missing_side_keeps_the_last_bid_or_ask_even_across_sources() -> None:
     assert bar.bid.close == 12.0
     security.update_quote_bar(QuoteBar(bar.time, security.symbol, None, 0.0, Bar(13.0, 13.0, 13.0, 13.0), 100.0))
     assert (security.bid_price, security.ask_price) == (12.0, 13.0)
+
+
+def test_quotes_that_follow_the_clock_read_the_bar_of_the_clocks_time() -> None:
+    security = _security("AAA")
+    quotes = make_subscription(security, "quote", 1, False, _quotes([10.0, NAN, 11.0, 12.0], [10.2, 10.4, NAN, 12.2]),
+                               np.zeros(4, dtype=bool), HOURS)
+    clock = security.exchange.clock
+    ends = quotes.end_utc.tolist()
+    security.price = 10.1  # priced by trades already
+    security.set_quote_source(quotes, FOLLOWS_CLOCK)
+    clock.utc_ns = ends[0] - 1  # before the source's first bar: nothing yet
+    assert (security.bid_price, security.ask_price, security.last_quote_bar) == (0.0, 0.0, None)
+    seen = []
+    for end in ends:
+        for moment in (end, end + 30_000_000_000):  # at the bar's end and between bars (a scheduled event)
+            clock.utc_ns = moment
+            bar = security.last_quote_bar
+            assert bar is not None and bar.end_time == _naive(end)
+            seen.append((security.bid_price, security.ask_price))
+    assert seen[::2] == [(10.0, 10.2), (10.0, 10.4), (11.0, 10.4), (12.0, 12.2)]
+    assert seen[1::2] == seen[::2]
+    clock.utc_ns = ends[1]
+    security.pin_quotes()  # removed: the quotes stay those of now
+    clock.utc_ns = ends[3]
+    assert (security.bid_price, security.ask_price) == (10.0, 10.4)
+    bar = security.last_quote_bar
+    assert bar is not None and bar.end_time == _naive(ends[1])
+
+
+def _naive(utc_ns: int) -> datetime:
+    local = datetime.fromtimestamp(utc_ns / 1e9, tz=ZoneInfo("UTC")).astimezone(HOURS.time_zone)
+    return local.replace(tzinfo=None)
