@@ -104,6 +104,7 @@ class BacktestEngine:
                                         self._count_history_points)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
+        self._removed_securities: set[Security] = set()  # removed at run time; adding one again re-subscribes it
         self._indicators = IndicatorRegistrations(
             LocalEndTimes(lambda utc_ns: utc_ns_to_local_ns(utc_ns, self._hours.time_zone)))
         self._initialized = False
@@ -140,6 +141,11 @@ class BacktestEngine:
         algorithm = self.algorithm
         existing = algorithm.securities.get(ticker.upper())
         if existing is not None and not existing.is_delisted:
+            if existing in self._removed_securities:  # removed earlier: its data comes back, as in LEAN
+                self._removed_securities.discard(existing)
+                self._subscribe(existing, algorithm.time.date())
+                self._schedule_end_of_day([existing])
+                self._notify_securities_changed(added=[existing], removed=[])
             return existing
         default_leverage = 1.0 if algorithm._account_type == 1 else 2.0  # cash account: no margin
         security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
@@ -198,6 +204,8 @@ class BacktestEngine:
 
     def remove_security(self, security: Security) -> None:
         security.pin_quotes()  # its bid, ask and quote bar stay those of now
+        if self._initialized:
+            self._removed_securities.add(security)
         for subscription in self._subscriptions:
             if subscription.security is security:
                 subscription.removed = True

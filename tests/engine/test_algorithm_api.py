@@ -16,6 +16,7 @@ ALGORITHMS = Path(__file__).parent / "api_algorithms"
     ("warm_up_bars.py", "warm-up checks passed"),
     ("orders_api.py", "orders checks passed"),
     ("schedule_and_consolidate.py", "schedule checks passed"),
+    ("remove_and_add_again.py", "re-add checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
