@@ -755,9 +755,7 @@ class BacktestEngine:
         portfolio = self.algorithm.portfolio
         sampler = self.sampler
         equity = portfolio.total_portfolio_value
-        drawdown = 0.0
-        if sampler is not None and sampler.drawdown.values:
-            drawdown = float(sampler.drawdown.values[-1][1] or 0.0)
+        drawdown = float(sampler.drawdown.last_value or 0.0) if sampler is not None else 0.0
         start_equity = self.collector.start_equity if self.collector else equity
         self._on_progress(Progress(
             fraction=self.progress_fraction(final), algorithm_time=self.algorithm.time, equity=equity,

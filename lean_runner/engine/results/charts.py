@@ -281,6 +281,11 @@ class Series(BaseSeries):
         """``(unix seconds, value)`` pairs in insertion order."""
         return list(zip(self._times, self._values, strict=True))
 
+    @property
+    def last_value(self) -> float | None:
+        """The latest point's value (None when empty), without listing the points."""
+        return self._values[-1] if self._values else None
+
     def values_as_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Times and values as float64 arrays (gaps become NaN)."""
         times = np.asarray(self._times, dtype=np.float64)

@@ -284,3 +284,12 @@ def test_resample_candles_preserves_extremes_and_the_final_close(steps, closes, 
     times = [c[0] for c in out.candles]
     assert times == sorted(set(times))
     assert len(out) <= len(series)
+
+
+def test_last_value_is_the_latest_kept_point():
+    series = Series("Drawdown", SeriesType.LINE)
+    assert series.last_value is None
+    series.add_point(10.0, -1.5)
+    series.add_point(20.0, -2.25)
+    series.add_point(5.0, -9.0)  # earlier than the last point: dropped
+    assert series.last_value == series.values[-1][1] == -2.25
