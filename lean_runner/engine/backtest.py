@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import gc
 import inspect
+import math
 import time as wallclock
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -520,21 +522,33 @@ class BacktestEngine:
         next_sample = sampler.next_intraday_utc
         next_capacity = capacity.next_update_utc
         fills = collector.fill_count
-        for slice_count, (t, local, key) in enumerate(zip(times.tolist(), local_times, keys, strict=True), 1):
-            if warming and t >= start_utc_ns:
-                self._finish_warm_up()
-                warming = False
-            # 1. past scheduled events: the daily sample at each midnight up to now, at the old prices.
-            if next_midnight_ns <= t:
-                self.data_points = data_points
-                next_midnight_ns = self._fire_midnights(t)
-            if local > next_event_ns or consolidators:
-                timed.before(local)  # scheduled events and consolidator bars due before this slice
-                next_event_ns = timed.next_event_local_ns()
+        utc_times = times.tolist()
+        action_times = sorted(actions)
+        count = len(utc_times)
+        # Slices before ``quiet_until`` need only their data and on_data: no event, sample, capacity update,
+        # corporate action or open order can be due there (see _quiet_until). It is worked out again after
+        # every other slice, and a quiet slice ends the stretch if on_data changed any of that.
+        quiet_until = 0
+        next_progress_check = 256
+        for index in range(count):
+            t = utc_times[index]
+            local = local_times[index]
+            quiet = index < quiet_until
+            if not quiet:
+                if warming and t >= start_utc_ns:
+                    self._finish_warm_up()
+                    warming = False
+                # 1. past scheduled events: the daily sample at each midnight up to now, at the old prices.
+                if next_midnight_ns <= t:
+                    self.data_points = data_points
+                    next_midnight_ns = self._fire_midnights(t)
+                if local > next_event_ns or consolidators:
+                    timed.before(local)  # scheduled events and consolidator bars due before this slice
+                    next_event_ns = timed.next_event_local_ns()
             clock.utc_ns = t
             clock.local_ns = local
             # 2. the slice's data moves prices (bar objects are made only if someone reads them).
-            pattern = patterns[key]
+            pattern = patterns[keys[index]]
             for subscription in pattern.trade_feeds:
                 cursor = subscription.cursor
                 subscription.cursor = cursor + 1
@@ -570,43 +584,51 @@ class BacktestEngine:
                     custom.append((subscription.security.symbol, point))
             data_points += pattern.data_points
             trades, quotes = pattern.trades, pattern.quotes
-            if local >= next_event_ns:
-                timed.at(local)
-                next_event_ns = timed.next_event_local_ns()
-            if consolidators:
-                for security in {*trades, *quotes}:
-                    timed.consolidate(security, security in trades, security in quotes)
             dividends = splits = None
-            if actions and t in actions:
-                dividends, splits = self._corporate_action_slice(actions.pop(t))
-                data_points += len(dividends) + len(splits)
-            # 3. open orders other than market orders fill on the new data.
-            if open_orders:
-                transactions.scan()
+            if not quiet:
+                if local >= next_event_ns:
+                    timed.at(local)
+                    next_event_ns = timed.next_event_local_ns()
+                if consolidators:
+                    for security in {*trades, *quotes}:
+                        timed.consolidate(security, security in trades, security in quotes)
+                if actions and t in actions:
+                    dividends, splits = self._corporate_action_slice(actions.pop(t))
+                    data_points += len(dividends) + len(splits)
+                # 3. open orders other than market orders fill on the new data.
+                if open_orders:
+                    transactions.scan()
             # 4. the algorithm.
             if on_data is not None and (trades or quotes or dividends or splits or custom):
                 on_data(new_slice(local, trades, quotes, t, dividends, splits, custom))
-            # 5. samples, capacity and progress.
-            seconds = t / NS
-            if seconds > next_sample and not warming:
-                sampler.sample_intraday(seconds)
-                next_sample = sampler.next_intraday_utc
-            if fills != collector.fill_count:
-                fills = collector.fill_count
-                next_capacity = capacity.next_update_utc
-            if seconds >= next_capacity:
-                collector.on_slice(t, trades)
-                next_capacity = capacity.next_update_utc
-            if schedule.version != schedule_version:  # on_data added or removed scheduled events
-                schedule_version = schedule.version
-                next_event_ns = timed.next_event_local_ns()
-            if not slice_count & 255:
-                now = wallclock.perf_counter()
-                if now - last_progress >= progress_interval:
-                    last_progress = now
-                    self.data_points = data_points
-                    self.last_slice_utc_ns = t
-                    self._report_progress()
+            # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
+            if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \
+                    or consolidators:
+                seconds = t / NS
+                if seconds > next_sample and not warming:
+                    sampler.sample_intraday(seconds)
+                    next_sample = sampler.next_intraday_utc
+                if fills != collector.fill_count:
+                    fills = collector.fill_count
+                    next_capacity = capacity.next_update_utc
+                if seconds >= next_capacity:
+                    collector.on_slice(t, trades)
+                    next_capacity = capacity.next_update_utc
+                if schedule.version != schedule_version:  # on_data added or removed scheduled events
+                    schedule_version = schedule.version
+                    next_event_ns = timed.next_event_local_ns()
+                if index >= next_progress_check:
+                    next_progress_check = index + 256
+                    now = wallclock.perf_counter()
+                    if now - last_progress >= progress_interval:
+                        last_progress = now
+                        self.data_points = data_points
+                        self.last_slice_utc_ns = t
+                        self._report_progress()
+                quiet_until = 0 if consolidators or open_orders or warming else _quiet_until(
+                    index + 1, count, utc_times, local_times, next_midnight_ns=next_midnight_ns,
+                    next_event_ns=next_event_ns, next_sample=next_sample, next_capacity=next_capacity,
+                    action_times=action_times if actions else [])
             if self._times_dirty:
                 break
         self.data_points = data_points
@@ -762,6 +784,36 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
+
+
+# A quiet stretch is at most this many slices long, so progress is still reported on time.
+_QUIET_STRETCH_MAX = 4096
+# Sample and capacity times are compared in float seconds; the stretch stops a millisecond early for them.
+_FLOAT_SECONDS_MARGIN_NS = 1_000_000
+
+
+def _quiet_until(start: int, count: int, utc_times: list[int], local_times: list[int], *, next_midnight_ns: int,
+                 next_event_ns: int, next_sample: float, next_capacity: float, action_times: list[int]) -> int:
+    """The first slice index from ``start`` at which something besides the data and on_data may be due.
+
+    Every bound is where the loop's own test could first be true (earlier is harmless: that slice
+    simply takes the full path): the next midnight sample, the next scheduled event (local times),
+    the next intraday sample and capacity update (float seconds, hence the margin) and the next
+    corporate action.
+    """
+    if next_capacity == -math.inf or start >= count:
+        return start
+    end = min(count, start + _QUIET_STRETCH_MAX)
+    end = bisect_left(utc_times, next_midnight_ns, start, end)
+    end = bisect_left(local_times, next_event_ns, start, end)
+    end = bisect_left(utc_times, next_sample * NS - _FLOAT_SECONDS_MARGIN_NS, start, end)
+    if next_capacity != math.inf:
+        end = bisect_left(utc_times, next_capacity * NS - _FLOAT_SECONDS_MARGIN_NS, start, end)
+    if action_times:
+        upcoming = bisect_left(action_times, utc_times[start])
+        if upcoming < len(action_times):
+            end = bisect_left(utc_times, action_times[upcoming], start, end)
+    return end
 
 
 def _quotes_that_can_follow_the_clock(stamps: list[tuple[Any, np.ndarray]]) -> list[Any]:

@@ -17,6 +17,7 @@ ALGORITHMS = Path(__file__).parent / "api_algorithms"
     ("orders_api.py", "orders checks passed"),
     ("schedule_and_consolidate.py", "schedule checks passed"),
     ("remove_and_add_again.py", "re-add checks passed"),
+    ("changes_from_on_data.py", "on_data changes checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
