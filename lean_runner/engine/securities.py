@@ -289,23 +289,21 @@ class Security(PascalCaseAttributes):
 
     @property
     def bid_price(self) -> float:
-        source = self._quote_source
-        if source is not None:
-            index = self._quote_position()
-            bid = source.bid_list[index] if index >= 0 else math.nan
-            if bid == bid:  # NaN until the source's first bid
-                return bid
-        return self._bid
+        return self._latest_quote_side("bid_list", self._bid)
 
     @property
     def ask_price(self) -> float:
+        return self._latest_quote_side("ask_list", self._ask)
+
+    def _latest_quote_side(self, column: str, before_source: float) -> float:
+        """A side's close from the quote source (forward-filled), or the value from before the source's first."""
         source = self._quote_source
         if source is not None:
             index = self._quote_position()
-            ask = source.ask_list[index] if index >= 0 else math.nan
-            if ask == ask:
-                return ask
-        return self._ask
+            value = getattr(source, column)[index] if index >= 0 else math.nan
+            if value == value:  # NaN until the source's first quote on this side
+                return float(value)
+        return before_source
 
     def update_trade_bar(self, bar: TradeBar) -> None:
         """Price update from a trade bar object (custom code, the benchmark's first price)."""

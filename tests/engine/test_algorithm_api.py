@@ -6,9 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from lean_runner.engine.launcher import LaunchConfig, run_backtest
+from lean_runner.engine.launcher import BacktestOutcome, LaunchConfig, run_backtest
 
 ALGORITHMS = Path(__file__).parent / "api_algorithms"
+
+
+def _run(file_name: str, algorithm_id: str, tmp_path: Path, lean_data: Path, parse_cache: Path,
+         parameters: dict[str, str] | None = None) -> BacktestOutcome:
+    """Run one of the API algorithms on the sample data; its console goes to console.txt."""
+    config = LaunchConfig(algorithm_location=ALGORITHMS / file_name, algorithm_type_name=None,
+                          algorithm_id=algorithm_id, data_folder=lean_data, results_folder=tmp_path,
+                          parameters=parameters or {}, cache_folder=parse_cache)
+    with open(tmp_path / "console.txt", "w") as console:
+        return run_backtest(config, stream=console)
 
 
 @pytest.mark.parametrize(("file_name", "marker"), [
@@ -21,20 +31,14 @@ ALGORITHMS = Path(__file__).parent / "api_algorithms"
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
-    config = LaunchConfig(algorithm_location=ALGORITHMS / file_name, algorithm_type_name=None, algorithm_id="api",
-                          data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
-    with open(tmp_path / "console.txt", "w") as console:
-        outcome = run_backtest(config, stream=console)
+    outcome = _run(file_name, "api", tmp_path, lean_data, parse_cache)
     assert outcome.status == "Completed", outcome.error + (tmp_path / "console.txt").read_text()[-3000:]
     assert marker in (tmp_path / "api-log.txt").read_text()
 
 
 def test_unsupported_lean_api_raises_not_implemented_naming_it(tmp_path: Path, lean_data: Path,
                                                                 parse_cache: Path) -> None:
-    config = LaunchConfig(algorithm_location=ALGORITHMS / "unsupported_api.py", algorithm_type_name=None,
-                          algorithm_id="api", data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
-    with open(tmp_path / "console.txt", "w") as console:
-        outcome = run_backtest(config, stream=console)
+    outcome = _run("unsupported_api.py", "api", tmp_path, lean_data, parse_cache)
     assert outcome.status == "RuntimeError"
     assert "QCAlgorithm.AddOption is part of LEAN's API but not supported" in outcome.error
 
@@ -45,11 +49,8 @@ def test_set_benchmark_with_a_symbol_or_a_function(choice: str, expected: str, t
     from lean_runner.engine.data.reader import LeanDataReader
     from lean_runner.engine.results.reader import read_result_folder
 
-    config = LaunchConfig(algorithm_location=ALGORITHMS / "custom_benchmark.py", algorithm_type_name=None,
-                          algorithm_id="bench", data_folder=lean_data, results_folder=tmp_path,
-                          parameters={"benchmark": choice}, cache_folder=parse_cache)
-    with open(tmp_path / "console.txt", "w") as console:
-        assert run_backtest(config, stream=console).status == "Completed"
+    outcome = _run("custom_benchmark.py", "bench", tmp_path, lean_data, parse_cache, {"benchmark": choice})
+    assert outcome.status == "Completed"
     values = [v for _, v in read_result_folder(tmp_path).charts["Benchmark"].series["Benchmark"].values]
     if expected == "constant":
         assert set(values) == {7}
@@ -70,10 +71,7 @@ def test_closed_trades_excursions_cover_every_price_the_position_saw(tmp_path: P
 
     from lean_runner.engine.results.reader import read_result_folder
 
-    config = LaunchConfig(algorithm_location=ALGORITHMS / "trade_excursions.py", algorithm_type_name=None,
-                          algorithm_id="mtm", data_folder=lean_data, results_folder=tmp_path, cache_folder=parse_cache)
-    with open(tmp_path / "console.txt", "w") as console:
-        outcome = run_backtest(config, stream=console)
+    outcome = _run("trade_excursions.py", "mtm", tmp_path, lean_data, parse_cache)
     assert outcome.status == "Completed", outcome.error
     log = (tmp_path / "mtm-log.txt").read_text()
     expected = json.loads(log.split("expected excursions ", 1)[1].splitlines()[0])
