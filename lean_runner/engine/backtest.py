@@ -51,7 +51,7 @@ from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Split, new_slice
+from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
 from lean_runner.engine.slice_patterns import SlicePattern, slice_patterns
@@ -530,6 +530,7 @@ class BacktestEngine:
         # every other slice, and a quiet slice ends the stretch if on_data changed any of that.
         quiet_until = 0
         next_progress_check = 256
+        make_slice = object.__new__
         for index in range(count):
             t = utc_times[index]
             local = local_times[index]
@@ -600,7 +601,17 @@ class BacktestEngine:
                     transactions.scan()
             # 4. the algorithm.
             if on_data is not None and (trades or quotes or dividends or splits or custom):
-                on_data(new_slice(local, trades, quotes, t, dividends, splits, custom))
+                # market_data.new_slice, inlined (once per slice).
+                data = make_slice(Slice)
+                data._time = local
+                data._utc_time = t
+                data._bars = data._quote_bars = data._all = None
+                data._trade_securities = trades
+                data._quote_securities = quotes
+                data._splits = splits
+                data._dividends = dividends
+                data._custom = custom
+                on_data(data)
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
             if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \
                     or consolidators:

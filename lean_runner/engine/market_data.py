@@ -358,21 +358,3 @@ class Slice:
     @property
     def count(self) -> int:
         return len(self)
-
-
-def new_slice(time: int, trade_securities: list[Any], quote_securities: list[Any], utc_time: int,
-              dividends: DataDictionary | None, splits: DataDictionary | None,
-              custom: list[tuple[Any, Any]] | None) -> Slice:
-    """The loop's slice: ``Slice(...)`` without the constructor's argument handling (once per slice)."""
-    data = Slice.__new__(Slice)
-    data._time = time
-    data._utc_time = utc_time
-    data._bars = None
-    data._quote_bars = None
-    data._trade_securities = trade_securities
-    data._quote_securities = quote_securities
-    data._splits = splits
-    data._dividends = dividends
-    data._custom = custom
-    data._all = None
-    return data

@@ -86,7 +86,8 @@ class ColumnFeed:
         self.window0 = list(indicator.window._items)
         self.state0 = indicator._column_state()
         inputs = subscription.price_list[self.base:self.inputs_end]
-        self.outputs = array("d", indicator._advance_column(inputs, self.samples0, self.current0.value))
+        outputs = indicator._advance_column(inputs, self.samples0, self.current0.value)
+        self.outputs = outputs if isinstance(outputs, array) else array("d", outputs)
         indicator._restore_column_state(self.state0)
         self.point_n = 0
         self.point = self.current0

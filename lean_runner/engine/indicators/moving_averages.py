@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from typing import Any
 
@@ -136,11 +137,11 @@ class ExponentialMovingAverage(IndicatorBase):
     def _restore_column_state(self, state: float) -> None:
         self._seed_sum = state
 
-    def _advance_column(self, inputs: list[float], samples: int, last: float) -> list[float]:
+    def _advance_column(self, inputs: list[float], samples: int, last: float) -> array[float]:
         """engine_update's arithmetic over many closes (see column_feed)."""
         k, period, seed_sum = self.k, self.period, self._seed_sum
         seeding = min(max(period - samples, 0), len(inputs))  # inputs still inside the simple-mean seed
-        outputs = []
+        outputs = array("d")
         for value in inputs[:seeding]:
             samples += 1
             seed_sum += value
