@@ -227,8 +227,10 @@ class ExchangeHours:
         if not info.trading:
             return False
         offset = local - datetime(day.year, day.month, day.day)
-        windows = info.extended_windows if extended else info.regular_windows
-        return any(start <= offset < end for start, end in windows)
+        for start, end in info.extended_windows if extended else info.regular_windows:
+            if start <= offset < end:
+                return True
+        return False
 
     def open_windows(self, day: date, extended: bool = False) -> tuple[tuple[timedelta, timedelta], ...]:
         """Open ``[start, end)`` stretches of ``day`` (offsets from midnight), early closes applied."""
