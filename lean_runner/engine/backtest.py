@@ -377,10 +377,13 @@ class BacktestEngine:
 
     def _subscribe(self, security: Security, from_day: date) -> None:
         loaded = False
+        trades: Subscription | None = None
         for kind in ("trade", "quote") if security.subscribes_quotes else ("trade",):
-            subscription = self._load(security, kind, security.resolution, from_day, internal=False)
+            subscription = self._load(security, kind, security.resolution, from_day, internal=False, same_grid=trades)
             if subscription is None:
                 continue
+            if kind == "trade":
+                trades = subscription
             # Data before the current time (adding at run time) is skipped.
             subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
             self._subscriptions.append(subscription)
@@ -429,7 +432,7 @@ class BacktestEngine:
         return algorithm.start_date
 
     def _load(self, security: Security, kind: str, resolution: int, from_day: date,
-              internal: bool) -> Subscription | None:
+              internal: bool, same_grid: Subscription | None = None) -> Subscription | None:
         reader = self.data.reader
         ticker = security.symbol.value
         end_day = self.algorithm.end_date.date()
@@ -449,7 +452,7 @@ class BacktestEngine:
             until = int(bars.end_time[-1]) if resolution == Resolution.DAILY else int(expected[-1]) \
                 if len(expected) else int(bars.end_time[-1])
             bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
-        return make_subscription(security, kind, resolution, internal, bars, flags, self._hours)
+        return make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
 
     def _missing_message(self, ticker: str, resolution: int, day: date, benchmark: bool = False) -> str:
         folder = RESOLUTION_FOLDER[resolution]

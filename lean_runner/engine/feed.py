@@ -52,8 +52,9 @@ class Subscription:
     # Hot columns as Python lists: indexing a list is several times faster than a numpy scalar read.
     price_list: list[float] = field(default_factory=list)
     # Bid and ask closes with a missing side (NaN) carried from the previous bar: the security's bid and ask.
-    bid_list: list[float] = field(default_factory=list)
-    ask_list: list[float] = field(default_factory=list)
+    # Arrays, not lists: they are read when an order or the algorithm asks, not on every bar.
+    bid_closes: npt.NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    ask_closes: npt.NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
     is_trade: bool = True
     is_custom: bool = False
 
@@ -62,8 +63,8 @@ class Subscription:
         if isinstance(self.bars, TradeBars):
             self.price_list = self.bars.close.tolist()
         else:
-            self.bid_list = _carry_forward(self.bars.bid_close).tolist()
-            self.ask_list = _carry_forward(self.bars.ask_close).tolist()
+            self.bid_closes = _carry_forward(self.bars.bid_close)
+            self.ask_closes = _carry_forward(self.bars.ask_close)
 
     def __len__(self) -> int:
         return len(self.end_utc)
@@ -228,9 +229,17 @@ def sorted_union(*arrays: I64) -> I64:
 
 
 def make_subscription(security: Security, kind: str, resolution: int, internal: bool, bars: TradeBars | QuoteBars,
-                      fill_forward_flags: npt.NDArray[np.bool_], hours: ExchangeHours) -> Subscription:
+                      fill_forward_flags: npt.NDArray[np.bool_], hours: ExchangeHours,
+                      same_grid: Subscription | None = None) -> Subscription:
+    """A subscription over ``bars``; ``same_grid``, a subscription that may end its bars at the same local
+    times (a security's trades for its quotes), lends its UTC stamps when they are the same."""
     period_ns = RESOLUTION_PERIOD_NS.get(resolution, NS_PER_DAY)
-    end_utc = local_ns_to_utc_ns(bars.end_time, hours.time_zone) if len(bars) else np.empty(0, dtype=np.int64)
+    if same_grid is not None and np.array_equal(same_grid.bars.end_time, bars.end_time):
+        end_utc = same_grid.end_utc
+    elif len(bars):
+        end_utc = local_ns_to_utc_ns(bars.end_time, hours.time_zone)
+    else:
+        end_utc = np.empty(0, dtype=np.int64)
     return Subscription(security, kind, resolution, internal, bars, np.asarray(end_utc, dtype=np.int64),
                         fill_forward_flags, timedelta(microseconds=period_ns // 1000))
 

@@ -289,18 +289,18 @@ class Security(PascalCaseAttributes):
 
     @property
     def bid_price(self) -> float:
-        return self._latest_quote_side("bid_list", self._bid)
+        return self._latest_quote_side("bid_closes", self._bid)
 
     @property
     def ask_price(self) -> float:
-        return self._latest_quote_side("ask_list", self._ask)
+        return self._latest_quote_side("ask_closes", self._ask)
 
     def _latest_quote_side(self, column: str, before_source: float) -> float:
         """A side's close from the quote source (forward-filled), or the value from before the source's first."""
         source = self._quote_source
         if source is not None:
             index = self._quote_position()
-            value = getattr(source, column)[index] if index >= 0 else math.nan
+            value = getattr(source, column).item(index) if index >= 0 else math.nan
             if value == value:  # NaN until the source's first quote on this side
                 return float(value)
         return before_source
