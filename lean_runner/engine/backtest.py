@@ -106,6 +106,7 @@ class BacktestEngine:
                                         self._count_history_points)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
+        self._expected_ends: tuple[tuple[int, date, date, bool], np.ndarray] | None = None
         self._removed_securities: set[Security] = set()  # removed at run time; adding one again re-subscribes it
         self._indicators = IndicatorRegistrations(
             LocalEndTimes(lambda utc_ns: utc_ns_to_local_ns(utc_ns, self._hours.time_zone)))
@@ -448,11 +449,18 @@ class BacktestEngine:
         bars = adjust(bars, self.data.factor_files.get(ticker), "Adjusted")
         flags = np.zeros(len(bars), dtype=bool)
         if security.fill_forward and not internal:
-            expected = expected_end_times(self._hours, resolution, from_day, end_day, security.extended_market_hours)
+            expected = self._expected_end_times(resolution, from_day, end_day, security.extended_market_hours)
             until = int(bars.end_time[-1]) if resolution == Resolution.DAILY else int(expected[-1]) \
                 if len(expected) else int(bars.end_time[-1])
             bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
         return make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+
+    def _expected_end_times(self, resolution: int, from_day: date, end_day: date, extended: bool) -> np.ndarray:
+        """``expected_end_times`` of the exchange; the last range is kept (a security's trades, then its quotes)."""
+        key = (resolution, from_day, end_day, extended)
+        if self._expected_ends is None or self._expected_ends[0] != key:
+            self._expected_ends = (key, expected_end_times(self._hours, resolution, from_day, end_day, extended))
+        return self._expected_ends[1]
 
     def _missing_message(self, ticker: str, resolution: int, day: date, benchmark: bool = False) -> str:
         folder = RESOLUTION_FOLDER[resolution]

@@ -31,7 +31,7 @@ from .map_files import MapFile
 from .market_hours import ExchangeHours
 from .parse_cache import ParsedArrayCache
 from .paths import bar_period_ns, relative_zip_path
-from .timeconv import NS_PER_DAY, date_to_ns, datetime_to_ns, ns_to_date, timedelta_to_ns
+from .timeconv import NS_PER_DAY, date_to_ns, datetime_to_ns, distinct_with_inverse, ns_to_date, timedelta_to_ns
 
 __all__ = ["BarArrays", "BarFileLoader", "calendar_days", "daily_session_times", "overlaps_open"]
 
@@ -186,7 +186,7 @@ def overlaps_open(
     """True for bars whose ``[time, end)`` overlaps an open stretch of their day (vectorised per day)."""
     if times.size == 0:
         return np.zeros(0, dtype=bool)
-    unique_days, inverse = np.unique(times // NS_PER_DAY, return_inverse=True)
+    unique_days, inverse = distinct_with_inverse(times // NS_PER_DAY)
     windows = [hours.open_windows(ns_to_date(int(d) * NS_PER_DAY), extended) for d in unique_days.tolist()]
     keep = np.zeros(times.size, dtype=bool)
     for k in range(max((len(w) for w in windows), default=0)):

@@ -90,7 +90,7 @@ def _offset_ns_utc(utc_midnight: datetime, extra: timedelta, tz: ZoneInfo) -> in
     return 0 if offset is None else timedelta_to_ns(offset)
 
 
-def _distinct_with_inverse(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+def distinct_with_inverse(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
     """``np.unique(values, return_inverse=True)``; one pass without sorting when ``values`` is sorted (bars are)."""
     if values.size < 2 or not (values[1:] >= values[:-1]).all():
         return np.unique(values, return_inverse=True)
@@ -103,7 +103,7 @@ def _distinct_with_inverse(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[n
 def _per_day_offsets(stamps: npt.NDArray[np.int64], tz: ZoneInfo, from_local: bool) -> npt.NDArray[np.int64]:
     """Offset for each stamp, computed once per day and per minute only on transition days."""
     days = stamps // NS_PER_DAY
-    unique_days, inverse = _distinct_with_inverse(days)
+    unique_days, inverse = distinct_with_inverse(days)
     start = np.empty(unique_days.size, dtype=np.int64)
     end = np.empty(unique_days.size, dtype=np.int64)
     offset_at = _offset_ns_local if from_local else _offset_ns_utc
