@@ -79,12 +79,14 @@ class StatisticsCollector:
         if not marks:
             return
         symbol = security.symbol.value
+        open_position = self.trade_builder.has_open_position(symbol)  # flat: the closes need no reading
         for mark in marks:
             source, folded = mark
             cursor = source.cursor
             if cursor > folded:
-                closes = source.price_list[folded:cursor]
-                self.trade_builder.set_market_price_range(symbol, max(closes), min(closes))
+                if open_position:
+                    closes = source.price_list[folded:cursor]
+                    self.trade_builder.set_market_price_range(symbol, max(closes), min(closes))
                 mark[1] = cursor
         marks[:] = [mark for mark in marks if not mark[0].removed]  # folded to their end
 
