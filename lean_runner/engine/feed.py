@@ -77,8 +77,8 @@ class Subscription:
         """(close, volume, bar seconds, is fill-forward) of trade bar ``index``, as its TradeBar would say."""
         bars = self.bars
         assert isinstance(bars, TradeBars)
-        seconds = (int(bars.end_time[index]) // 1000 - int(bars.time[index]) // 1000) / 1e6
-        return float(bars.close[index]), float(bars.volume[index]), seconds, bool(self.fill_forward[index])
+        seconds = (bars.end_time.item(index) // 1000 - bars.time.item(index) // 1000) / 1e6
+        return self.price_list[index], bars.volume.item(index), seconds, bool(self.fill_forward.item(index))
 
     def bar(self, index: int) -> TradeBar | QuoteBar:
         """Materialise bar ``index`` as LEAN's object (the only place bar objects are made)."""
