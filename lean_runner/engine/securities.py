@@ -62,8 +62,8 @@ class SecurityExchange(PascalCaseAttributes):
 class SecurityHolding(PascalCaseAttributes):
     """What the portfolio holds of one security."""
 
-    __slots__ = ("_security", "average_price", "last_trade_profit", "net_profit_total", "profit", "quantity",
-                 "total_fees", "total_sale_volume")
+    __slots__ = ("_quantity", "_security", "average_price", "invested", "last_trade_profit", "net_profit_total",
+                 "profit", "total_fees", "total_sale_volume")
 
     def __init__(self, security: Security) -> None:
         self._security = security
@@ -88,8 +88,14 @@ class SecurityHolding(PascalCaseAttributes):
         return self._security.price
 
     @property
-    def invested(self) -> bool:
-        return self.quantity != 0
+    def quantity(self) -> float:
+        return self._quantity
+
+    @quantity.setter
+    def quantity(self, value: float) -> None:
+        # ``invested`` is kept as a plain attribute: algorithms read it on every bar, fills change it.
+        self._quantity = value
+        self.invested = value != 0
 
     @property
     def is_long(self) -> bool:

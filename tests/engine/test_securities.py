@@ -128,3 +128,12 @@ def test_quotes_that_follow_the_clock_read_the_bar_of_the_clocks_time() -> None:
 def _naive(utc_ns: int) -> datetime:
     local = datetime.fromtimestamp(utc_ns / 1e9, tz=ZoneInfo("UTC")).astimezone(HOURS.time_zone)
     return local.replace(tzinfo=None)
+
+
+def test_invested_follows_the_quantity() -> None:
+    holdings = _security("AAA").holdings
+    assert not holdings.invested and not holdings.Invested
+    holdings.quantity = -3.0
+    assert holdings.invested and holdings.Invested and holdings.is_short
+    holdings.quantity = 0.0
+    assert not holdings.invested

@@ -258,7 +258,11 @@ def _samples(self: Any) -> int:
 
 def _is_ready(self: Any) -> bool:
     feed: ColumnFeed = self._column_feed
-    return feed.subscription.cursor >= feed.ready_cursor
+    if feed.subscription.cursor >= feed.ready_cursor:
+        # The cursor only moves on while column-fed, so ready stays ready: a plain True from now on.
+        self.__class__ = _column_fed_class(feed.plain_class, ready=True)
+        return True
+    return False
 
 
 def _settles_then_sets(name: str) -> Callable[[Any, Any], None]:
@@ -291,18 +295,21 @@ class _ColumnFedIndicator:
     reset = _settles_then_calls("reset")
 
 
-_COLUMN_FED_CLASSES: dict[type, type] = {}
+_COLUMN_FED_CLASSES: dict[tuple[type, bool], type] = {}
 
 
-def _column_fed_class(plain: type) -> type:
-    cls = _COLUMN_FED_CLASSES.get(plain)
+def _column_fed_class(plain: type, ready: bool = False) -> type:
+    """``plain`` with the column-fed members; the ``ready`` variant answers ``is_ready`` with a constant."""
+    cls = _COLUMN_FED_CLASSES.get((plain, ready))
     if cls is None:
         # A single-base subclass (the members copied in, not mixed in) keeps the layout __class__ assignment needs.
         members = {name: member for name, member in vars(_ColumnFedIndicator).items()
                    if name not in ("__dict__", "__weakref__", "__doc__")}
         members.update(__qualname__=plain.__qualname__, __module__=plain.__module__, __doc__=plain.__doc__)
+        if ready:
+            members["is_ready"] = True
         cls = lean_names(type(plain.__name__, (plain,), members))
-        _COLUMN_FED_CLASSES[plain] = cls
+        _COLUMN_FED_CLASSES[(plain, ready)] = cls
     return cls
 
 

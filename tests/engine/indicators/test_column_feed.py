@@ -180,3 +180,17 @@ def test_setting_a_points_time_or_symbol_makes_it_its_own() -> None:
     column.cursor = 4
     assert current.time == moment and current.value == 2.5
     assert indicator.current.time == column.time(3)
+
+
+def test_once_ready_a_column_fed_indicator_stays_ready_and_still_settles() -> None:
+    column = Column([float(p) for p in range(1, 9)])
+    indicator = _fed("ema", 3, column, [])
+    column.cursor = 2
+    assert not indicator.is_ready
+    column.cursor = 3
+    assert indicator.is_ready and indicator.IsReady  # from here on a constant of its class
+    assert type(indicator).__name__ == "ExponentialMovingAverage" and isinstance(indicator, ExponentialMovingAverage)
+    column.cursor = 5
+    assert indicator.is_ready and indicator.samples == 5
+    settle(indicator)
+    assert type(indicator) is ExponentialMovingAverage and indicator.is_ready and indicator.samples == 5
