@@ -12,6 +12,12 @@ Per slice, as LEAN's algorithm manager does it:
 5. ``on_data`` runs if the slice holds algorithm data; market orders placed
    there fill at once;
 6. the intraday equity sample and progress report follow.
+
+Two shortcuts keep that order while doing less: once trades price a security,
+its quotes *follow the clock* (the loop stops moving the quote feed; bid, ask and
+the quote bar are read at the clock's time), and in a *quiet stretch* of slices,
+where none of steps 1, 4 and 6 can be due (``_quiet_until``), a slice runs only
+steps 2, 3 and 5, unless ``on_data`` changes what those steps depend on.
 """
 
 from __future__ import annotations
