@@ -153,8 +153,7 @@ class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
     __slots__ = ("_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source", "_trade_bar",
-                 "_trade_index",
-                 "_trade_source", "buying_power_model", "data_normalization_mode", "exchange",
+                 "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode", "exchange",
                  "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings", "is_delisted",
                  "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
                  "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
@@ -265,9 +264,9 @@ class Security(PascalCaseAttributes):
     def set_quote_source(self, source: Any, index: int) -> None:
         """A new quote source: bid and ask are read from its forward-filled closes from now on.
 
-        While the source stays the same, moving ``_quote_index`` (and clearing ``_quote_bar``) is
-        all a new quote bar needs; the engine does that inline. With ``index`` FOLLOWS_CLOCK the
-        engine stops moving it: reads take the source's last bar at the clock's time.
+        While the source stays the same, moving ``_quote_index`` is all a new quote bar needs (the
+        quote bar object is remade when its index changes); the engine does that inline. With
+        ``index`` FOLLOWS_CLOCK the engine stops moving it: reads take the source's bar at the clock's time.
         """
         self._bid, self._ask = self.bid_price, self.ask_price
         self._quote_source = source
