@@ -16,7 +16,7 @@ Per slice, as LEAN's algorithm manager does it:
 Two shortcuts keep that order while doing less: once trades price a security,
 its quotes *follow the clock* (the loop stops moving the quote feed; bid, ask and
 the quote bar are read at the clock's time), and in a *quiet stretch* of slices,
-where none of steps 1, 4 and 6 can be due (``_quiet_until``), a slice runs only
+where none of steps 1, 4 and 6 can be due (``quiet_stretch``), a slice runs only
 steps 2, 3 and 5, unless ``on_data`` changes what those steps depend on.
 """
 
@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import gc
 import inspect
-import math
 import time as wallclock
-from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -58,9 +55,11 @@ from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
 from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
+from lean_runner.engine.progress import Progress, progress_fraction
+from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
-from lean_runner.engine.slice_patterns import SlicePattern, slice_patterns
+from lean_runner.engine.slice_patterns import SlicePattern, quotes_that_can_follow_the_clock, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.timed_events import TimedEvents
@@ -71,27 +70,6 @@ _UTC_EPOCH = datetime(1970, 1, 1)
 
 class MissingDataError(LookupError):
     """The data folder lacks data the algorithm asked for; the message says what and how to get it."""
-
-
-@dataclass
-class Progress:
-    """One progress report: LEAN's progress fraction plus what a live chart needs."""
-
-    fraction: float
-    algorithm_time: datetime
-    equity: float
-    data_points: int
-    orders: int
-    fees: float
-    net_profit: float
-    drawdown: float
-
-
-@dataclass
-class EngineMessages:
-    """Messages from the algorithm, kept for ``<id>-log.txt`` and echoed to the engine log."""
-
-    lines: list[str] = field(default_factory=list)
 
 
 class BacktestEngine:
@@ -543,7 +521,7 @@ class BacktestEngine:
         action_times = sorted(actions)
         count = len(utc_times)
         # Slices before ``quiet_until`` need only their data and on_data: no event, sample, capacity update,
-        # corporate action or open order can be due there (see _quiet_until). It is worked out again after
+        # corporate action or open order can be due there (see quiet_stretch). It is worked out again after
         # every other slice, and a quiet slice ends the stretch if on_data changed any of that.
         quiet_until = 0
         next_progress_check = 256
@@ -653,7 +631,7 @@ class BacktestEngine:
                         self.data_points = data_points
                         self.last_slice_utc_ns = t
                         self._report_progress()
-                quiet_until = 0 if consolidators or open_orders or warming else _quiet_until(
+                quiet_until = 0 if consolidators or open_orders or warming else quiet_stretch_end(
                     index + 1, count, utc_times, local_times, next_midnight_ns=next_midnight_ns,
                     next_event_ns=next_event_ns, next_sample=next_sample, next_capacity=next_capacity,
                     action_times=action_times if actions else [])
@@ -725,7 +703,7 @@ class BacktestEngine:
             if len(ends):
                 stamps.append((subscription, ends))
         action_times = np.asarray([t for t in self._corporate_actions if now < t <= self.end_utc_ns], dtype=np.int64)
-        following = _quotes_that_can_follow_the_clock(stamps)
+        following = quotes_that_can_follow_the_clock(stamps)
         for subscription in following:
             subscription.security.set_quote_source(subscription, FOLLOWS_CLOCK)
         times, keys, patterns = slice_patterns(stamps, action_times, unfed=following)
@@ -792,14 +770,11 @@ class BacktestEngine:
         return self.algorithm._clock.utc_ns / NS
 
     def progress_fraction(self, final: bool = False) -> float:
-        """LEAN's definition: whole days processed over days in the range, capped at 0.999 until the end."""
         if final:
             return 1.0
-        algorithm = self.algorithm
         start = datetime.fromtimestamp(self.start_utc_ns / NS, tz=UTC)
-        total_days = (algorithm.end_date.date() - start.date()).days + 1
-        processed = int((self.algorithm._clock.utc_ns - self.start_utc_ns) / NS // 86_400)
-        return round(min(max(processed, 0) / total_days, 0.999), 3) if total_days > 0 else 0.0
+        now = start + timedelta(microseconds=(self.algorithm._clock.utc_ns - self.start_utc_ns) // 1000)
+        return progress_fraction(start, datetime.combine(self.algorithm.end_date.date(), start.timetz()), now)
 
     def _report_progress(self, force: bool = False, final: bool = False) -> None:
         portfolio = self.algorithm.portfolio
@@ -812,55 +787,6 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
-
-
-# A quiet stretch is at most this many slices long, so progress is still reported on time.
-_QUIET_STRETCH_MAX = 4096
-# Sample and capacity times are compared in float seconds; the stretch stops a millisecond early for them.
-_FLOAT_SECONDS_MARGIN_NS = 1_000_000
-
-
-def _quiet_until(start: int, count: int, utc_times: list[int], local_times: list[int], *, next_midnight_ns: int,
-                 next_event_ns: int, next_sample: float, next_capacity: float, action_times: list[int]) -> int:
-    """The first slice index from ``start`` at which something besides the data and on_data may be due.
-
-    Every bound is where the loop's own test could first be true (earlier is harmless: that slice
-    simply takes the full path): the next midnight sample, the next scheduled event (local times),
-    the next intraday sample and capacity update (float seconds, hence the margin) and the next
-    corporate action.
-    """
-    if next_capacity == -math.inf or start >= count:
-        return start
-    end = min(count, start + _QUIET_STRETCH_MAX)
-    end = bisect_left(utc_times, next_midnight_ns, start, end)
-    end = bisect_left(local_times, next_event_ns, start, end)
-    end = bisect_left(utc_times, next_sample * NS - _FLOAT_SECONDS_MARGIN_NS, start, end)
-    if next_capacity != math.inf:
-        end = bisect_left(utc_times, next_capacity * NS - _FLOAT_SECONDS_MARGIN_NS, start, end)
-    if action_times:
-        upcoming = bisect_left(action_times, utc_times[start])
-        if upcoming < len(action_times):
-            end = bisect_left(utc_times, action_times[upcoming], start, end)
-    return end
-
-
-def _quotes_that_can_follow_the_clock(stamps: list[tuple[Any, np.ndarray]]) -> list[Any]:
-    """Quote subscriptions the loop need not move bar by bar: their security is priced by trades.
-
-    Quotes price an equity only until its first trade; once the security has a price, or its trades
-    start no later than its quotes, the latest quote bar is simply the source's bar at the clock's time.
-    """
-    first_trade = {subscription.security: ends[0] for subscription, ends in stamps
-                   if subscription.is_trade and not subscription.internal and not subscription.is_custom}
-    following = []
-    for subscription, ends in stamps:
-        if subscription.is_trade or subscription.is_custom or subscription.internal:
-            continue
-        security = subscription.security
-        trades_from = first_trade.get(security)
-        if security.price or (trades_from is not None and trades_from <= ends[0]):
-            following.append(subscription)
-    return following
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

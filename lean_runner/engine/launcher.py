@@ -25,9 +25,10 @@ from typing import Any, TextIO
 
 from lean_runner.engine.algorithm.core import AlgorithmConfigurationError, AlgorithmQuit
 from lean_runner.engine.algorithm_loader import AlgorithmLoadError, load_algorithm_class
-from lean_runner.engine.backtest import BacktestEngine, MissingDataError, Progress
+from lean_runner.engine.backtest import BacktestEngine, MissingDataError
 from lean_runner.engine.data.reader import DataNotFoundError
 from lean_runner.engine.data_services import DataFolderError, DataServices
+from lean_runner.engine.progress import Progress
 from lean_runner.engine.report import build_backtest_result
 from lean_runner.engine.results.layout import check_algorithm_id
 from lean_runner.engine.results.logs import EngineLogFile, format_algorithm_log_line, format_console_line

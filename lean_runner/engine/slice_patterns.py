@@ -78,3 +78,22 @@ def slice_patterns(stamps: list[tuple[Any, np.ndarray]], extra_times: np.ndarray
             quotes=[s.security for s in by_kind[QUOTES] if not s.internal],
             data_points=len(members))
     return times, keys, patterns
+
+
+def quotes_that_can_follow_the_clock(stamps: list[tuple[Any, np.ndarray]]) -> list[Any]:
+    """Quote subscriptions the loop need not move bar by bar: their security is priced by trades.
+
+    Quotes price an equity only until its first trade; once the security has a price, or its trades
+    start no later than its quotes, the latest quote bar is simply the source's bar at the clock's time.
+    """
+    first_trade = {subscription.security: ends[0] for subscription, ends in stamps
+                   if subscription.is_trade and not subscription.internal and not subscription.is_custom}
+    following = []
+    for subscription, ends in stamps:
+        if subscription.is_trade or subscription.is_custom or subscription.internal:
+            continue
+        security = subscription.security
+        trades_from = first_trade.get(security)
+        if security.price or (trades_from is not None and trades_from <= ends[0]):
+            following.append(subscription)
+    return following

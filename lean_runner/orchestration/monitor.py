@@ -10,14 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from lean_runner.engine.progress import progress_fraction
 from lean_runner.orchestration.events import BacktestEvent, LogEvent, ProgressEvent
 from lean_runner.progress_lines import parse_log_line, parse_progress_line, parse_statistic
-from lean_runner.runners.lean_progress import (
-    EquityPoint,
-    parse_begin_datastream,
-    progress_fraction,
-    read_result_snapshot,
-)
+from lean_runner.runners.lean_progress import EquityPoint, parse_begin_datastream, read_result_snapshot
 
 MAX_EQUITY_POINTS = 5_000
 LOG_TAIL = 500

@@ -60,15 +60,6 @@ def parse_begin_datastream(message: str) -> tuple[datetime, datetime] | None:
     return (start, stop) if start and stop else None
 
 
-def progress_fraction(start: datetime, end: datetime, current: datetime) -> float:
-    """LEAN's backtest progress: whole days done over the days in range, at most 0.999."""
-    total_days = (end.date() - start.date()).days + 1
-    done = int((current - start).total_seconds() // 86400)
-    if total_days <= 0:
-        return 0.0
-    return round(min(max(done / total_days, 0.0), 0.999), 3)
-
-
 def equity_points(result: dict[str, Any]) -> list[EquityPoint]:
     """The ``Strategy Equity``/``Equity`` series of a LEAN result object (candles or plain points)."""
     chart = (result.get("charts") or {}).get("Strategy Equity") or {}

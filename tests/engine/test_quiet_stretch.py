@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lean_runner.engine.backtest import _QUIET_STRETCH_MAX, _quiet_until
+from lean_runner.engine.quiet_stretch import QUIET_STRETCH_MAX, quiet_stretch_end
 
 NS = 1_000_000_000
 MINUTE = 60 * NS
@@ -45,8 +45,8 @@ def test_no_slice_inside_a_quiet_stretch_has_anything_due(gaps: list[int], start
         "next_capacity": capacity if math.isinf(capacity) else (BASE + capacity * 30 * MINUTE + jitter) / NS,
         "action_times": sorted(BASE + a * 30 * MINUTE for a in actions),
     }
-    end = _quiet_until(start, len(utc_times), utc_times, local_times, **thresholds)  # type: ignore[arg-type]
-    assert start <= end <= min(len(utc_times), start + _QUIET_STRETCH_MAX)
+    end = quiet_stretch_end(start, len(utc_times), utc_times, local_times, **thresholds)  # type: ignore[arg-type]
+    assert start <= end <= min(len(utc_times), start + QUIET_STRETCH_MAX)
     for index in range(start, end):
         assert not _due(utc_times[index], local_times[index], **thresholds), index  # type: ignore[arg-type]
     if thresholds["next_capacity"] == -math.inf:
@@ -56,9 +56,9 @@ def test_no_slice_inside_a_quiet_stretch_has_anything_due(gaps: list[int], start
 def test_a_stretch_runs_to_the_first_due_slice() -> None:
     utc_times = [BASE + i * MINUTE for i in range(1, 11)]
     local_times = [u + OFFSET for u in utc_times]
-    end = _quiet_until(0, 10, utc_times, local_times, next_midnight_ns=utc_times[6], next_event_ns=2**62,
+    end = quiet_stretch_end(0, 10, utc_times, local_times, next_midnight_ns=utc_times[6], next_event_ns=2**62,
                        next_sample=math.inf, next_capacity=math.inf, action_times=[])
     assert end == 6
-    end = _quiet_until(0, 10, utc_times, local_times, next_midnight_ns=2**62, next_event_ns=local_times[3],
+    end = quiet_stretch_end(0, 10, utc_times, local_times, next_midnight_ns=2**62, next_event_ns=local_times[3],
                        next_sample=math.inf, next_capacity=math.inf, action_times=[utc_times[8]])
     assert end == 3

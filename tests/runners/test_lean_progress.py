@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from lean_runner.engine.progress import progress_fraction
 from lean_runner.orchestration.events import BacktestEvent, LogEvent, ProgressEvent
 from lean_runner.orchestration.monitor import RunMonitor
-from lean_runner.runners.lean_progress import parse_begin_datastream, progress_fraction
+from lean_runner.runners.lean_progress import parse_begin_datastream
 
 BEGIN = ("20240501 12:00:00.123 TRACE:: AlgorithmManager.Run(): Begin DataStream - Start: 10/7/2013 12:00:00 AM "
          "Stop: 10/11/2013 11:59:59 PM Time: 5/1/2024 12:00:00 PM Warmup: False")
