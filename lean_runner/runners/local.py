@@ -1,9 +1,15 @@
-"""``LocalRunner``: the embedded engine as a subprocess in its own process group."""
+"""``LocalRunner``: the embedded engine as a subprocess in its own process group.
+
+With a memory limit (Docker's syntax, the same setting as the containers') the engine
+process runs under ``RLIMIT_DATA``; a run that exhausts it ends with
+``RunExit(oom_killed=True)``, and only that process is affected.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,12 +23,71 @@ from lean_runner.runners.errors import EngineUnavailableError
 from lean_runner.runners.lean_config import build_lean_config, local_config_paths, write_lean_config
 from lean_runner.runners.request import RunPlan
 
+_MEMORY_SIZE = re.compile(r"(\d+(?:\.\d+)?)(?:([kmg])b?|b)?", re.IGNORECASE)
+_UNIT_BYTES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_memory_size(text: str | None) -> int | None:
+    """Bytes of a Docker-style memory size; None (no limit) for None, ``""`` or ``"0"``.
+
+    The units are Docker's (binary, case-insensitive, an optional trailing ``b``), as the
+    docker SDK reads ``mem_limit``, so one setting means the same for both engines::
+
+        parse_memory_size("512m")  # 536870912
+        parse_memory_size("4g")    # 4294967296
+    """
+    if text is None or not text.strip():
+        return None
+    match = _MEMORY_SIZE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"memory size {text!r} is not understood: write a number with an optional unit "
+                         f"b, k, m or g, like '4g' or '512m' (empty for no limit)")
+    size = int(float(match.group(1)) * _UNIT_BYTES[(match.group(2) or "").lower()])
+    return size or None
+
+
+# The engine reports a MemoryError raised in the algorithm as "Runtime Error: MemoryError: ..."
+# (numpy's as "_ArrayMemoryError"); one raised outside it ends Python with a bare traceback whose
+# last line names it. Native code that cannot allocate says "std::bad_alloc" or "out of memory".
+_MEMORY_FAILURE = re.compile(r"Runtime Error: \w*MemoryError\b|^(?:[\w.]+\.)?\w*MemoryError\b(?::|$)|"
+                             r"std::bad_alloc|Fatal Python error: .*out of memory")
+
+# Runs inside the engine's process before anything else is imported: limits it, then starts the
+# engine as ``-m`` would. Done there rather than in a preexec_fn, which is not safe in a process
+# with threads (the orchestrator starts runs from its worker threads). The hard limit is set too, so
+# the algorithm cannot lift it. The command line keeps the word ``lean_runner.engine`` that
+# ``_is_engine_of`` looks for.
+_LIMITED_ENGINE_LAUNCHER = (
+    "import resource, runpy, sys\n"
+    "limit = int(sys.argv.pop(1))\n"
+    "hard = resource.getrlimit(resource.RLIMIT_DATA)[1]\n"
+    "limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)\n"
+    "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))\n"
+    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)\n"
+)
+
+
+def engine_command(python: str, config_path: Path, memory_limit: int | None) -> list[str]:
+    """The engine's command line, under ``memory_limit`` bytes of ``RLIMIT_DATA`` when given.
+
+    ``RLIMIT_DATA`` (heap and private writable mappings, thread stacks included), not
+    ``RLIMIT_AS``: address space counts what is merely reserved, and glibc reserves 64 MB per
+    malloc arena, so 16 threads that allocate take 1.2 GB of address space while 218 MB is
+    writable and 25 MB resident. Under ``RLIMIT_AS`` a threaded numpy run would fail far
+    below its real use; ``RLIMIT_DATA`` tracks what the process can actually fill.
+    """
+    if memory_limit is None:
+        return [python, "-m", "lean_runner.engine", "--config", str(config_path)]
+    return [python, "-c", _LIMITED_ENGINE_LAUNCHER, str(memory_limit), "lean_runner.engine", "--config",
+            str(config_path)]
+
 
 class LocalRun:
     """A running ``python -m lean_runner.engine`` process; its stdout and stderr go to ``on_line``."""
 
     def __init__(self, process: subprocess.Popen[str], on_line: LineSink) -> None:
         self._process = process
+        self._memory_failed = False
         self._reader = threading.Thread(target=self._read, args=(on_line,), name=f"local-run-{process.pid}",
                                         daemon=True)
         self._reader.start()
@@ -40,15 +105,18 @@ class LocalRun:
         assert self._process.stdout is not None
         with self._process.stdout:
             for line in self._process.stdout:
-                on_line(line.rstrip("\r\n"))
+                text = line.rstrip("\r\n")
+                if not self._memory_failed and _MEMORY_FAILURE.search(text):
+                    self._memory_failed = True
+                on_line(text)
 
     def wait(self, timeout: float | None = None) -> RunExit | None:
         try:
             code = self._process.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
-        self._reader.join()
-        return _exit_of(code)
+        self._reader.join()  # the output is read to its end: the memory verdict is final
+        return _exit_of(code, memory_failed=self._memory_failed)
 
     def stop(self, grace: float) -> RunExit:
         with self._stop_lock:
@@ -69,10 +137,12 @@ class LocalRun:
             self._process.wait()
 
 
-def _exit_of(code: int) -> RunExit:
+def _exit_of(code: int, *, memory_failed: bool = False) -> RunExit:
+    """The exit of a return code; a failed run whose output said memory ran out is out of memory."""
+    oom = memory_failed and code != 0
     if code < 0:
-        return RunExit(exit_code=128 - code, signal=signal.Signals(-code).name)
-    return RunExit(exit_code=code)
+        return RunExit(exit_code=128 - code, signal=signal.Signals(-code).name, oom_killed=oom)
+    return RunExit(exit_code=code, oom_killed=oom)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
@@ -84,13 +154,18 @@ class LocalRunner:
     """Runs backtests on the embedded engine in subprocesses of this machine.
 
     ``python`` is the interpreter that has ``lean_runner`` installed (this one by default).
+    ``memory_limit`` is the containers' memory setting in Docker's syntax (``"4g"``,
+    ``"512m"``; None or ``""`` for none), applied to each engine process; a bad value raises
+    ValueError here, before any run. A run that exhausts it exits with ``oom_killed=True``.
     """
 
     engine = "local"
 
-    def __init__(self, *, python: str = sys.executable, environment: Mapping[str, str] | None = None) -> None:
+    def __init__(self, *, python: str = sys.executable, environment: Mapping[str, str] | None = None,
+                 memory_limit: str | None = None) -> None:
         self._python = python
         self._environment = dict(os.environ if environment is None else environment)
+        self.memory_limit_bytes = parse_memory_size(memory_limit)
 
     def image_for(self, plan_image: str | None) -> str | None:
         return None
@@ -103,13 +178,22 @@ class LocalRunner:
         config_path = write_lean_config(plan.result_folder, config)
         try:
             process = subprocess.Popen(
-                [self._python, "-m", "lean_runner.engine", "--config", str(config_path)],
+                engine_command(self._python, config_path, self.memory_limit_bytes),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
                 encoding="utf-8", errors="replace", bufsize=1, cwd=plan.result_folder, start_new_session=True,
-                env={**self._environment, "PYTHONUNBUFFERED": "1"})
+                env=self._engine_environment())
         except OSError as error:
             raise EngineUnavailableError(f"cannot start the embedded engine with {self._python}: {error}") from error
         return LocalRun(process, on_line)
+
+    def _engine_environment(self) -> dict[str, str]:
+        environment = {**self._environment, "PYTHONUNBUFFERED": "1"}
+        if self.memory_limit_bytes is not None:
+            # numpy's OpenBLAS starts a thread per core at import, each taking 40 MB of RLIMIT_DATA
+            # (stack and buffer): 2.5 GB on a 64-core host before the algorithm runs. The engine makes
+            # no BLAS calls, so one thread costs nothing; an explicit setting is kept.
+            environment.setdefault("OPENBLAS_NUM_THREADS", "1")
+        return environment
 
     def reattach(self, ref: RunRef, on_line: LineSink) -> None:
         """A local run cannot be followed again once its orchestrator is gone; end it if it is still alive."""
