@@ -57,6 +57,7 @@ from lean_runner.engine.indicators.column_feed import LocalEndTimes
 from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
 from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
+from lean_runner.engine.run_window import RunWindow
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
 from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
 from lean_runner.engine.slice_patterns import SlicePattern, quotes_that_can_follow_the_clock, slice_patterns
@@ -77,10 +78,12 @@ class BacktestEngine:
 
     def __init__(self, algorithm: QCAlgorithm, data: DataServices, *, parameters: dict[str, str] | None = None,
                  on_message: Callable[[str, str, datetime], None] | None = None,
-                 on_progress: Callable[[Progress], None] | None = None, progress_interval: float = 0.5) -> None:
+                 on_progress: Callable[[Progress], None] | None = None, progress_interval: float = 0.5,
+                 run_window: RunWindow | None = None) -> None:
         self.algorithm = algorithm
         self.data = data
         self.parameters = dict(parameters or {})
+        self.run_window = run_window
         self._on_message = on_message or (lambda level, text, when: None)
         self._on_progress = on_progress or (lambda progress: None)
         self._progress_interval = progress_interval
@@ -282,6 +285,8 @@ class BacktestEngine:
         algorithm = self.algorithm
         algorithm._runtime = self
         algorithm.set_parameters(self.parameters)
+        if self.run_window is not None:
+            algorithm._fix_window(self.run_window.start, self.run_window.end, self.run_window.cash)
         handler = user_handler(algorithm, "initialize")
         if handler is None:
             raise TypeError(f"{type(algorithm).__name__} does not define initialize(); LEAN algorithms must set "

@@ -33,6 +33,8 @@ from lean_runner.engine.report import build_backtest_result
 from lean_runner.engine.results.layout import check_algorithm_id
 from lean_runner.engine.results.logs import EngineLogFile, format_algorithm_log_line, format_console_line
 from lean_runner.engine.results.writer import write_backtest_results
+from lean_runner.engine.run_window import CONFIG_KEY as RUN_WINDOW_KEY
+from lean_runner.engine.run_window import RunWindow, RunWindowError
 
 ENGINE_VERSION = "0.1.0"
 EXIT_COMPLETED, EXIT_RUNTIME_ERROR, EXIT_CONFIGURATION_ERROR, EXIT_STOPPED = 0, 1, 2, 130
@@ -58,6 +60,7 @@ class LaunchConfig:
     parameters: dict[str, str] = field(default_factory=dict)
     cache_folder: Path | None = None
     progress_interval: float = 0.5
+    run_window: RunWindow | None = None
 
     @classmethod
     def from_mapping(cls, config: dict[str, Any], base: Path) -> LaunchConfig:
@@ -84,6 +87,7 @@ class LaunchConfig:
             parameters={str(k): str(v) for k, v in parameters.items()},
             cache_folder=_resolve(base, str(cache)) if cache else None,
             progress_interval=float(config.get("workbench-progress-interval", 0.5)),
+            run_window=_run_window(config),
         )
 
     @classmethod
@@ -194,7 +198,8 @@ def run_backtest(config: LaunchConfig, *, stream: TextIO | None = None,
             console.progress(config.algorithm_id, progress, started_wall, engine.runtime_statistics)
 
         engine = BacktestEngine(algorithm, data, parameters=config.parameters, on_message=on_message,
-                                on_progress=on_progress, progress_interval=config.progress_interval)
+                                on_progress=on_progress, progress_interval=config.progress_interval,
+                                run_window=config.run_window)
         if install_signal_handlers:
             restore_signals = _install_stop_handlers()
         engine.run(on_begin=lambda: console.trace(
@@ -281,6 +286,13 @@ def _install_stop_handlers() -> Callable[[], None]:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return restore
+
+
+def _run_window(config: dict[str, Any]) -> RunWindow | None:
+    try:
+        return RunWindow.from_config(config.get(RUN_WINDOW_KEY))
+    except RunWindowError as error:
+        raise ConfigError(str(error)) from error
 
 
 __all__ = ["AlgorithmQuit", "BacktestOutcome", "ConfigError", "LaunchConfig", "run_backtest"]

@@ -57,7 +57,7 @@ def prepare_run(record: BacktestRecord, folder: Path, runner: Runner, context: P
         data_folder=context.data_folder.resolve(), result_folder=folder, storage_folder=storage.resolve(),
         cache_folder=context.cache_folder.resolve() if context.cache_folder else None,
         parameters=dict(request.parameters), backtest_name=request.name, image=image,
-        progress_interval=context.progress_interval)
+        progress_interval=context.progress_interval, window=dict(request.window))
 
 
 def record_engine_ref(folder: Path, engine_ref: str, engine: str) -> None:

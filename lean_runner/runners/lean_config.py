@@ -131,6 +131,8 @@ def build_lean_config(plan: RunPlan, paths: ConfigPaths, *, base: Mapping[str, A
         config["backtest-name"] = plan.backtest_name
     if workbench_keys:
         config["workbench-progress-interval"] = plan.progress_interval
+        if plan.window:
+            config["workbench-run-window"] = dict(plan.window)
         if paths.cache_folder:
             config["workbench-cache-folder"] = paths.cache_folder
     return config

@@ -21,7 +21,9 @@ class BacktestRequest:
     ``"local"`` (the embedded engine in a subprocess) or ``"docker"`` (a LEAN-contract
     container, ``image`` or the configured default); ``timeout`` (seconds) overrides the
     default per-run timeout; ``name`` is LEAN's ``backtest-name``; ``context`` is
-    recorded as given (the API request body, a DSL version id...).
+    recorded as given (the API request body, a DSL version id...); ``window``
+    (``{"start-date", "end-date", "cash"}``, any subset) fixes the backtest's window on
+    the embedded engine, in place of the algorithm's own dates and cash.
 
     Example::
 
@@ -35,6 +37,7 @@ class BacktestRequest:
     timeout: float | None = None
     name: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    window: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def strategy(self) -> str:
@@ -43,18 +46,20 @@ class BacktestRequest:
 
     def to_dict(self) -> dict[str, Any]:
         return {"algorithm": self.algorithm, "parameters": dict(self.parameters), "engine": self.engine,
-                "image": self.image, "timeout": self.timeout, "name": self.name, "context": dict(self.context)}
+                "image": self.image, "timeout": self.timeout, "name": self.name, "context": dict(self.context),
+                "window": dict(self.window)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BacktestRequest:
-        known = {"algorithm", "parameters", "engine", "image", "timeout", "name", "context"}
+        known = {"algorithm", "parameters", "engine", "image", "timeout", "name", "context", "window"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidRequestError(f"unknown request keys: {', '.join(unknown)}",
                                       details=[{"path": key, "message": "unknown key"} for key in unknown])
         return cls(algorithm=str(data.get("algorithm", "")), parameters=dict(data.get("parameters") or {}),
                    engine=str(data.get("engine") or "local"), image=data.get("image"),
-                   timeout=data.get("timeout"), name=data.get("name"), context=dict(data.get("context") or {}))
+                   timeout=data.get("timeout"), name=data.get("name"), context=dict(data.get("context") or {}),
+                   window=dict(data.get("window") or {}))
 
     def algorithm_path(self, project: Path) -> Path:
         """The algorithm file inside ``project``; raises :class:`InvalidRequestError` otherwise."""
@@ -113,6 +118,7 @@ class RunPlan:
     backtest_name: str | None = None
     image: str | None = None
     progress_interval: float = 0.5
+    window: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def algorithm_relative(self) -> str:

@@ -74,6 +74,9 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._start_date = datetime(1998, 1, 1)
         self._end_date = datetime.combine(date.today() - timedelta(days=1), END_OF_DAY)
         self._parameters: dict[str, str] = {}
+        # Parts of the backtest window the launcher fixed (``workbench-run-window``): the algorithm's own
+        # set_start_date / set_end_date / set_cash calls leave those parts alone.
+        self._fixed_window: frozenset[str] = frozenset()
         self._locked = False
         self._is_warming_up = False
         self._warm_up_request: tuple[timedelta | int, int | None] | None = None
@@ -168,14 +171,20 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
 
     def set_start_date(self, *args: Any) -> None:
         self._require_unlocked("set_start_date")
+        if "start" in self._fixed_window:
+            return
         self._start_date = _to_datetime(args, "set_start_date").replace(hour=0, minute=0, second=0, microsecond=0)
 
     def set_end_date(self, *args: Any) -> None:
         self._require_unlocked("set_end_date")
+        if "end" in self._fixed_window:
+            return
         self._end_date = datetime.combine(_to_datetime(args, "set_end_date").date(), END_OF_DAY)
 
     def set_cash(self, *args: Any) -> None:
         """``set_cash(100000)`` or ``set_cash("USD", 100000)``."""
+        if "cash" in self._fixed_window:
+            return
         if len(args) == 1:
             amount = args[0]
         elif len(args) >= 2 and str(args[0]).upper() == "USD":
@@ -183,6 +192,17 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         else:
             raise NotImplementedError(f"set_cash{args!r}: only the account currency (USD) is supported.")
         self.portfolio.set_cash(float(amount))
+
+    def _fix_window(self, start: date | None, end: date | None, cash: float | None) -> None:
+        """Set the window the launcher was asked for; the algorithm's own calls then leave these parts alone."""
+        if start is not None:
+            self.set_start_date(start)
+        if end is not None:
+            self.set_end_date(end)
+        if cash is not None:
+            self.set_cash(cash)
+        self._fixed_window = frozenset(name for name, value in (("start", start), ("end", end), ("cash", cash))
+                                       if value is not None)
 
     def set_account_currency(self, currency: str, starting_cash: float | None = None) -> None:
         if currency.upper() != "USD":
