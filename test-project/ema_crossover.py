@@ -1,4 +1,6 @@
 # region imports
+from datetime import date
+
 from AlgorithmImports import *
 
 # endregion
@@ -12,17 +14,20 @@ class EmaCrossoverAlgorithm(QCAlgorithm):
     """
 
     def initialize(self) -> None:
-        self.set_start_date(2010, 1, 1)
-        self.set_end_date(2014, 12, 31)
-        self.set_cash(100000)
-        self._spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        # A workbench run request passes its window as parameters (start_date, end_date, initial_cash,
+        # symbols, resolution); each default below is this strategy's own.
+        self.set_start_date(date.fromisoformat(self.get_parameter("start_date", "2010-01-01")))
+        self.set_end_date(date.fromisoformat(self.get_parameter("end_date", "2014-12-31")))
+        self.set_cash(self.get_parameter("initial_cash", 100000.0))
+        resolution = getattr(Resolution, self.get_parameter("resolution", "Daily").upper())
+        self._spy = self.add_equity(self.get_parameter("symbols", "SPY").split(",")[0], resolution).symbol
 
         fast_period = self.get_parameter("ema-fast", 10)
         slow_period = self.get_parameter("ema-slow", 50)
         if fast_period >= slow_period:
             raise ValueError(f"ema-fast ({fast_period}) must be smaller than ema-slow ({slow_period})")
-        self._fast = self.ema(self._spy, fast_period, Resolution.DAILY)
-        self._slow = self.ema(self._spy, slow_period, Resolution.DAILY)
+        self._fast = self.ema(self._spy, fast_period, resolution)
+        self._slow = self.ema(self._spy, slow_period, resolution)
 
     def on_data(self, data: Slice) -> None:
         if not (self._fast.is_ready and self._slow.is_ready):

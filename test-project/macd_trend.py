@@ -1,4 +1,6 @@
 # region imports
+from datetime import date
+
 from AlgorithmImports import *
 
 # endregion
@@ -15,17 +17,20 @@ class MacdTrendAlgorithm(QCAlgorithm):
     """
 
     def initialize(self) -> None:
-        self.set_start_date(2004, 1, 1)
-        self.set_end_date(2015, 1, 1)
-        self.set_cash(100000)
-        self._spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        # A workbench run request passes its window as parameters (start_date, end_date, initial_cash,
+        # symbols, resolution); each default below is this strategy's own.
+        self.set_start_date(date.fromisoformat(self.get_parameter("start_date", "2004-01-01")))
+        self.set_end_date(date.fromisoformat(self.get_parameter("end_date", "2015-01-01")))
+        self.set_cash(self.get_parameter("initial_cash", 100000.0))
+        resolution = getattr(Resolution, self.get_parameter("resolution", "Daily").upper())
+        self._spy = self.add_equity(self.get_parameter("symbols", "SPY").split(",")[0], resolution).symbol
 
         fast_period = self.get_parameter("macd-fast", 12)
         slow_period = self.get_parameter("macd-slow", 26)
         signal_period = self.get_parameter("macd-signal", 9)
         self._threshold = self.get_parameter("macd-threshold", 0.0025)
         self._macd = self.macd(
-            self._spy, fast_period, slow_period, signal_period, MovingAverageType.EXPONENTIAL, Resolution.DAILY
+            self._spy, fast_period, slow_period, signal_period, MovingAverageType.EXPONENTIAL, resolution
         )
         self._last_decision_date = None
 

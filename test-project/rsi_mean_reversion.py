@@ -1,4 +1,6 @@
 # region imports
+from datetime import date
+
 from AlgorithmImports import *
 
 # endregion
@@ -12,10 +14,13 @@ class RsiMeanReversionAlgorithm(QCAlgorithm):
     """
 
     def initialize(self) -> None:
-        self.set_start_date(2010, 1, 1)
-        self.set_end_date(2014, 12, 31)
-        self.set_cash(100000)
-        self._spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        # A workbench run request passes its window as parameters (start_date, end_date, initial_cash,
+        # symbols, resolution); each default below is this strategy's own.
+        self.set_start_date(date.fromisoformat(self.get_parameter("start_date", "2010-01-01")))
+        self.set_end_date(date.fromisoformat(self.get_parameter("end_date", "2014-12-31")))
+        self.set_cash(self.get_parameter("initial_cash", 100000.0))
+        resolution = getattr(Resolution, self.get_parameter("resolution", "Daily").upper())
+        self._spy = self.add_equity(self.get_parameter("symbols", "SPY").split(",")[0], resolution).symbol
 
         period = self.get_parameter("rsi-period", 14)
         self._oversold = self.get_parameter("rsi-oversold", 30.0)
@@ -24,7 +29,7 @@ class RsiMeanReversionAlgorithm(QCAlgorithm):
             raise ValueError(
                 f"need 0 <= rsi-oversold ({self._oversold}) < rsi-overbought ({self._overbought}) <= 100"
             )
-        self._rsi = self.rsi(self._spy, period, MovingAverageType.WILDERS, Resolution.DAILY)
+        self._rsi = self.rsi(self._spy, period, MovingAverageType.WILDERS, resolution)
 
     def on_data(self, data: Slice) -> None:
         if not self._rsi.is_ready:
