@@ -1,5 +1,7 @@
 """``workbench``: the command line of the backtest workbench.
 
+    workbench serve [--host H] [--port P] [--project DIR] [--data-folder DIR] [--database-url URL]
+        [--engine auto|local|docker] [--image IMAGE] [--max-concurrent N]
     workbench backtest ALGORITHM.py [--data-folder DIR] [--output DIR] [--parameter NAME VALUE]...
         [--engine local|docker] [--image IMAGE]
     workbench image build [--base IMAGE] [--tag TAG]
@@ -125,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Backtest workbench for QuantConnect LEAN.")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    serve = commands.add_parser("serve", help="Serve the REST API, the WebSocket and the docs on one server.")
+    serve.add_argument("--host", help="address to listen on (default: WORKBENCH_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: WORKBENCH_PORT, 8000; 0 = any free port)")
+    serve.add_argument("--project", type=Path, help="LEAN project folder (default: WORKBENCH_PROJECT)")
+    serve.add_argument("--data-folder", type=Path, help="LEAN data folder (default: WORKBENCH_DATA_FOLDER)")
+    serve.add_argument("--database-url", help="database URL (default: WORKBENCH_DATABASE_URL, SQLite in the project)")
+    serve.add_argument("--engine", choices=["auto", "local", "docker"],
+                       help="engine of runs that name none (default: WORKBENCH_ENGINE, auto)")
+    serve.add_argument("--image", help="docker image (default: WORKBENCH_DOCKER_IMAGE)")
+    serve.add_argument("--max-concurrent", type=int, help="backtests at once (default: WORKBENCH_MAX_CONCURRENT)")
+
     backtest = commands.add_parser("backtest", help="Run a LEAN Python algorithm on the embedded engine.")
     backtest.add_argument("algorithm", type=Path, help="the algorithm's .py file")
     backtest.add_argument("--data-folder", type=Path, help="LEAN data folder (default: WORKBENCH_DATA_FOLDER)")
@@ -171,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from api.server import serve
+
+        return serve(Settings.from_env(host=args.host, port=args.port, project=args.project,
+                                       data_folder=args.data_folder, database_url=args.database_url,
+                                       engine=args.engine, docker_image=args.image,
+                                       max_concurrent=args.max_concurrent))
     settings = Settings.from_env(data_folder=getattr(args, "data_folder", None))
     if args.command == "backtest" and args.engine == "docker":
         from lean_runner.runners.cli_commands import run_docker_backtest

@@ -20,28 +20,31 @@ class SettingSpec:
     help: str
 
 
-def _default_data_folder() -> str:
-    shared = REPO_ROOT.parent / "shared" / "lean-data"
-    return str(shared) if shared.is_dir() else str(REPO_ROOT / "test-project" / "data")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ENGINE_CHOICES = ("auto", "local", "docker")
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("WORKBENCH_PROJECT", str(REPO_ROOT / "test-project"),
                 "The LEAN project folder: strategies, config.json and backtests/."),
-    SettingSpec("WORKBENCH_DATA_FOLDER", _default_data_folder(),
-                "The LEAN data folder backtests read (../shared/lean-data when present, else <project>/data)."),
+    SettingSpec("WORKBENCH_DATA_FOLDER", "",
+                "The LEAN data folder backtests read; empty = data/ beside the project (lean-cli's workspace "
+                "layout). When it holds no market data, `workbench serve` generates a synthetic sample there."),
     SettingSpec("WORKBENCH_CACHE_FOLDER", str(Path.home() / ".cache" / "lean-workbench" / "parsed"),
                 "Where parsed market data is cached as .npy files (keyed by a hash of each source zip)."),
     SettingSpec("WORKBENCH_DATABASE_URL", "",
                 "Where backtest records live; empty = SQLite <project>/backtests/workbench.db; "
                 "postgresql://user:password@host:5432/db for PostgreSQL."),
     SettingSpec("WORKBENCH_MAX_CONCURRENT", "0", "Backtests running at once; 0 = the CPU count."),
-    SettingSpec("WORKBENCH_RUN_TIMEOUT", "0", "Seconds a run may take before it is stopped and failed; 0 = no limit."),
+    SettingSpec("WORKBENCH_RUN_TIMEOUT", "3600",
+                "Seconds a run may take before it is stopped and failed; 0 = no limit."),
     SettingSpec("WORKBENCH_STOP_TIMEOUT", "30", "Seconds between SIGINT and kill on cancel, timeout or shutdown."),
     SettingSpec("WORKBENCH_DOCKER_IMAGE", "lean-workbench/engine:latest",
                 "Image for docker runs: ours (built by `workbench image build`) or e.g. quantconnect/lean:latest."),
     SettingSpec("WORKBENCH_DOCKER_CPUS", "1", "CPU cores per container; 0 = no limit."),
-    SettingSpec("WORKBENCH_DOCKER_MEMORY", "4g", "Memory per container (docker syntax); empty = no limit."),
+    SettingSpec("WORKBENCH_DOCKER_MEMORY", "4g",
+                "Memory per run (docker syntax): each container's limit, and the address-space limit of a local "
+                "engine process; empty = no limit."),
     SettingSpec("WORKBENCH_LEAN_CONFIG", "",
                 "A lean.json used as the base config for LEAN containers; empty = built-in backtesting handlers."),
     SettingSpec("WORKBENCH_IMAGE_BASE", "",
@@ -49,6 +52,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "mmdebstrap base lean-workbench/python-base:3.11."),
     SettingSpec("WORKBENCH_WHEEL_CACHE", str(Path.home() / ".cache" / "lean-workbench" / "wheels"),
                 "Where the dependency wheels installed into the engine image are kept."),
+    SettingSpec("WORKBENCH_HOST", "127.0.0.1",
+                "Address `workbench serve` listens on. Off loopback a token is required (see WORKBENCH_TOKENS)."),
+    SettingSpec("WORKBENCH_PORT", "8000", "Port `workbench serve` listens on; 0 = any free port."),
+    SettingSpec("WORKBENCH_ENGINE", "auto",
+                "Engine of a backtest that names none: auto (a LEAN container when a Docker daemon is reachable "
+                "and the image is present, else the embedded engine), local or docker."),
+    SettingSpec("WORKBENCH_TOKENS", "",
+                "API tokens as user_id:token pairs, comma-separated. Empty on loopback = no auth; empty off "
+                "loopback = one token for user 'default' is generated and printed at start."),
+    SettingSpec("WORKBENCH_ALLOW_LOCAL_ENGINE", "false",
+                "With tokens of several users, strategies run in containers unless this is true (the local "
+                "engine runs a user's code with the server's rights)."),
+    SettingSpec("WORKBENCH_MAX_BODY_BYTES", "1048576", "Largest request body the server accepts (413 above)."),
 )
 
 
@@ -63,7 +79,7 @@ class Settings:
     cache_folder: Path
     database_url: str = ""
     max_concurrent: int = 0
-    run_timeout: float = 0.0
+    run_timeout: float = 3600.0
     stop_timeout: float = 30.0
     docker_image: str = "lean-workbench/engine:latest"
     docker_cpus: float = 1.0
@@ -71,19 +87,49 @@ class Settings:
     lean_config: str = ""
     image_base: str = ""
     wheel_cache: Path = Path.home() / ".cache" / "lean-workbench" / "wheels"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    engine: str = "auto"
+    tokens: tuple[tuple[str, str], ...] = ()
+    allow_local_engine: bool = False
+    max_body_bytes: int = 1_048_576
+
+    @property
+    def on_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str | Path | None) -> Settings:
         """Read settings from the environment; keyword overrides (CLI flags) win when not None."""
         env = os.environ if environ is None else environ
         values = {spec.env: env.get(spec.env, spec.default) for spec in SETTINGS}
-        paths = {"project": values["WORKBENCH_PROJECT"], "data_folder": values["WORKBENCH_DATA_FOLDER"],
-                 "cache_folder": values["WORKBENCH_CACHE_FOLDER"], "wheel_cache": values["WORKBENCH_WHEEL_CACHE"]}
+        flags = {"project": "WORKBENCH_PROJECT", "data_folder": "WORKBENCH_DATA_FOLDER",
+                 "cache_folder": "WORKBENCH_CACHE_FOLDER", "wheel_cache": "WORKBENCH_WHEEL_CACHE",
+                 "database_url": "WORKBENCH_DATABASE_URL", "host": "WORKBENCH_HOST", "port": "WORKBENCH_PORT",
+                 "engine": "WORKBENCH_ENGINE", "docker_image": "WORKBENCH_DOCKER_IMAGE",
+                 "max_concurrent": "WORKBENCH_MAX_CONCURRENT", "tokens": "WORKBENCH_TOKENS"}
         for key, value in overrides.items():
+            if key not in flags:
+                raise TypeError(f"unknown setting override {key!r}")
             if value is not None:
-                paths[key] = str(value)
+                values[flags[key]] = str(value)
+        project = Path(values["WORKBENCH_PROJECT"]).expanduser()
+        data_folder = values["WORKBENCH_DATA_FOLDER"] or str(project.resolve().parent / "data")
+        engine = values["WORKBENCH_ENGINE"].strip().lower()
+        if engine not in ENGINE_CHOICES:
+            raise SettingsError(f"WORKBENCH_ENGINE={values['WORKBENCH_ENGINE']!r}: use one of "
+                                f"{', '.join(ENGINE_CHOICES)}.")
+        port = int(_number(values, "WORKBENCH_PORT"))
+        if port > 65535:
+            raise SettingsError(f"WORKBENCH_PORT={values['WORKBENCH_PORT']} is not a port (0-65535).")
         return cls(
-            **{key: Path(value).expanduser() for key, value in paths.items()},
+            project=project, data_folder=Path(data_folder).expanduser(),
+            cache_folder=Path(values["WORKBENCH_CACHE_FOLDER"]).expanduser(),
+            wheel_cache=Path(values["WORKBENCH_WHEEL_CACHE"]).expanduser(),
+            host=values["WORKBENCH_HOST"].strip(), port=port, engine=engine,
+            tokens=parse_tokens(values["WORKBENCH_TOKENS"]),
+            allow_local_engine=_flag(values, "WORKBENCH_ALLOW_LOCAL_ENGINE"),
+            max_body_bytes=int(_number(values, "WORKBENCH_MAX_BODY_BYTES")),
             database_url=values["WORKBENCH_DATABASE_URL"],
             max_concurrent=int(_number(values, "WORKBENCH_MAX_CONCURRENT")),
             run_timeout=_number(values, "WORKBENCH_RUN_TIMEOUT"),
@@ -94,6 +140,29 @@ class Settings:
             lean_config=values["WORKBENCH_LEAN_CONFIG"],
             image_base=values["WORKBENCH_IMAGE_BASE"],
         )
+
+
+def parse_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """``"u_1:secret1,u_2:secret2"`` → ``(("u_1", "secret1"), ("u_2", "secret2"))``; raises SettingsError."""
+    pairs = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        user, _, token = item.partition(":")
+        if not user.strip() or len(token.strip()) < 8:
+            raise SettingsError("WORKBENCH_TOKENS takes user_id:token pairs separated by commas, each token at "
+                                "least 8 characters (e.g. u_1:4f9c2a...).")
+        pairs.append((user.strip(), token.strip()))
+    if len({token for _, token in pairs}) != len(pairs):
+        raise SettingsError("WORKBENCH_TOKENS gives the same token twice.")
+    return tuple(pairs)
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    text = values[name].strip().lower()
+    if text not in ("1", "0", "true", "false", "yes", "no", ""):
+        raise SettingsError(f"{name}={values[name]!r}: use true or false.")
+    return text in ("1", "true", "yes")
 
 
 def _number(values: Mapping[str, str], name: str) -> float:

@@ -6,12 +6,12 @@ import logging
 import random
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from lean_runner.engine.results.reader import ResultFolderError, read_result_folder
 from lean_runner.orchestration.events import (
@@ -39,6 +39,7 @@ from lean_runner.runners.errors import BacktestRunError, InvalidRequestError
 from lean_runner.runners.lean_progress import EquityPoint
 from lean_runner.runners.request import BacktestRequest
 from lean_runner.store.database import BacktestStore
+from lean_runner.store.ids import new_id
 from lean_runner.store.models import BacktestRecord
 
 log = logging.getLogger(__name__)
@@ -143,18 +144,22 @@ class BacktestOrchestrator:
         self._workers.clear()
 
     # -- requests ------------------------------------------------------------------------------------------
-    def submit(self, request: BacktestRequest) -> BacktestRecord:
-        """Queue ``request``; raises InvalidRequestError listing what is wrong with it."""
+    def submit(self, request: BacktestRequest, *, record_fields: Mapping[str, Any] | None = None) -> BacktestRecord:
+        """Queue ``request``; raises InvalidRequestError listing what is wrong with it.
+
+        ``record_fields`` are stored on the record as given (``user_id``, ``strategy_version_id``, ``config``,
+        ``tags``, ``conversation_id``).
+        """
         request.validate(self.options.project)
         if request.engine not in self.runners:
             raise InvalidRequestError(f"engine '{request.engine}' is not available here; use one of "
                                       f"{', '.join(sorted(self.runners))}",
                                       details=[{"path": "engine", "message": "not available"}])
         runner = self.runners[request.engine]
-        record = BacktestRecord(id=str(uuid.uuid4()), algorithm_id=new_algorithm_id(),
+        record = BacktestRecord(id=new_id("bt"), algorithm_id=new_algorithm_id(),
                                 status=BacktestStatus.QUEUED.value, strategy=request.strategy,
                                 request=request.to_dict(), engine=request.engine,
-                                image=runner.image_for(request.image))
+                                image=runner.image_for(request.image), **dict(record_fields or {}))
         with self._lock:
             self.store.add(record)
             self._active[record.id] = _ActiveRun(record.id, record.engine)
