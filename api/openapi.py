@@ -17,6 +17,11 @@ from api.routes import REST_ROUTES
 from lean_runner.dsl import config_schema, json_schema
 from lean_runner.services import models
 
+# The DSL's own schemas, referenced as they are from the models' fields that hold a spec or a config.
+_DSL_FIELDS = (("CreateStrategyRequest", "json_spec", "StrategySpec"),
+               ("CreateVersionRequest", "json_spec", "StrategySpec"),
+               ("StrategyVersion", "json_spec", "StrategySpec"),
+               ("CreateBacktestRequest", "config", "BacktestConfig"))
 MONITOR_PATH = "/api/v2/backtest/monitor/{backtest_id}"
 _STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad request",
                 401: "No or unknown token", 403: "Another user's data", 404: "Not found",
@@ -54,6 +59,12 @@ def build_openapi(*, server_url: str | None = None) -> dict[str, Any]:
     schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
     schemas["StrategySpec"] = _embedded(json_schema(), "StrategySpec")
     schemas["BacktestConfig"] = _embedded(config_schema(), "BacktestConfig")
+    for model_name, field_name, target in _DSL_FIELDS:
+        for name, schema in schemas.items():
+            if name == model_name or name.startswith(f"{model_name}-"):
+                described = schema["properties"][field_name]
+                schema["properties"][field_name] = {"$ref": f"#/components/schemas/{target}",
+                                                    "description": described.get("description", "")}
 
     def ref(model: type[pydantic.BaseModel], mode: str) -> dict[str, Any]:
         return refs[(model, mode)]  # type: ignore[index]

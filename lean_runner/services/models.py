@@ -177,7 +177,7 @@ class StrategyList(_Response):
 class StrategyVersion(_Response):
     id: str
     strategy_id: str
-    json_spec: dict[str, Any] = Field(json_schema_extra={"$ref": "#/components/schemas/StrategySpec"})
+    json_spec: dict[str, Any] = Field(description="A strategy DSL spec (the StrategySpec schema).")
     nl_summary: str | None
     origin: Origin
     created_by: str
@@ -198,7 +198,7 @@ class CreateStrategyRequest(_Request):
     user_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
-    json_spec: dict[str, Any] = Field(json_schema_extra={"$ref": "#/components/schemas/StrategySpec"})
+    json_spec: dict[str, Any] = Field(description="A strategy DSL spec (the StrategySpec schema).")
     nl_summary: str | None = Field(default=None, max_length=5000)
     origin: Origin = "user"
 
@@ -214,7 +214,7 @@ class StrategyWithVersion(_Response):
 
 
 class CreateVersionRequest(_Request):
-    json_spec: dict[str, Any] = Field(json_schema_extra={"$ref": "#/components/schemas/StrategySpec"})
+    json_spec: dict[str, Any] = Field(description="A strategy DSL spec (the StrategySpec schema).")
     nl_summary: str | None = Field(default=None, max_length=5000)
     origin: Origin = "user"
     created_by: str | None = Field(default=None, max_length=64,
@@ -254,7 +254,7 @@ class CreateBacktestRequest(_Request):
     user_id: str = Field(min_length=1, max_length=64)
     strategy_version_id: str = Field(min_length=1, max_length=64)
     config: dict[str, Any] = Field(default_factory=dict,
-                                   json_schema_extra={"$ref": "#/components/schemas/BacktestConfig"})
+                                   description="A backtest config (the BacktestConfig schema).")
     tags: list[str] = Field(default_factory=list, max_length=50)
     engine: EngineName | None = Field(default=None, description="(not in the document)")
 

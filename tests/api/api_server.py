@@ -31,6 +31,7 @@ class ServerProcess:
     project: Path
     process: subprocess.Popen[str]
     log: Path
+    printed: str = ""
 
     @property
     def ws_url(self) -> str:
@@ -83,7 +84,8 @@ def start_server(project: Path, lean_data: Path, cache: Path, *, extra_env: Mapp
         lines.append(line)
         match = _SERVING.search(line)
         if match:
-            return ServerProcess(url=match.group(1), project=project, process=process, log=log)
+            return ServerProcess(url=match.group(1), project=project, process=process, log=log,
+                                 printed="".join(lines))
     process.kill()
     raise AssertionError(f"the server did not start: {''.join(lines)}\n{log.read_text()}")
 
