@@ -60,10 +60,10 @@ def build_openapi(*, server_url: str | None = None) -> dict[str, Any]:
     schemas["StrategySpec"] = _embedded(json_schema(), "StrategySpec")
     schemas["BacktestConfig"] = _embedded(config_schema(), "BacktestConfig")
     for model_name, field_name, target in _DSL_FIELDS:
-        for name, schema in schemas.items():
+        for name, model_schema in schemas.items():
             if name == model_name or name.startswith(f"{model_name}-"):
-                described = schema["properties"][field_name]
-                schema["properties"][field_name] = {"$ref": f"#/components/schemas/{target}",
+                described = model_schema["properties"][field_name]
+                model_schema["properties"][field_name] = {"$ref": f"#/components/schemas/{target}",
                                                     "description": described.get("description", "")}
 
     def ref(model: type[pydantic.BaseModel], mode: str) -> dict[str, Any]:
