@@ -48,23 +48,39 @@ def parse_memory_size(text: str | None) -> int | None:
 
 # The engine reports a MemoryError raised in the algorithm as "Runtime Error: MemoryError: ..."
 # (numpy's as "_ArrayMemoryError"); one raised outside it ends Python with a bare traceback whose
-# last line names it. Native code that cannot allocate says "std::bad_alloc" or "out of memory".
+# last line names it. Native code that cannot allocate says so in its own words: OpenBLAS
+# "Memory allocation still failed", C++ "std::bad_alloc", the OS "Cannot allocate memory" (ENOMEM).
 _MEMORY_FAILURE = re.compile(r"Runtime Error: \w*MemoryError\b|^(?:[\w.]+\.)?\w*MemoryError\b(?::|$)|"
-                             r"std::bad_alloc|Fatal Python error: .*out of memory")
+                             r"std::bad_alloc|Fatal Python error: .*out of memory|"
+                             r"Memory allocation (?:still )?failed|Cannot allocate memory|^MEMORY LIMIT:: ")
 
 # Runs inside the engine's process before anything else is imported: limits it, then starts the
 # engine as ``-m`` would. Done there rather than in a preexec_fn, which is not safe in a process
 # with threads (the orchestrator starts runs from its worker threads). The hard limit is set too, so
 # the algorithm cannot lift it. The command line keeps the word ``lean_runner.engine`` that
-# ``_is_engine_of`` looks for.
-_LIMITED_ENGINE_LAUNCHER = (
-    "import resource, runpy, sys\n"
-    "limit = int(sys.argv.pop(1))\n"
-    "hard = resource.getrlimit(resource.RLIMIT_DATA)[1]\n"
-    "limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)\n"
-    "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))\n"
-    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)\n"
-)
+# ``_is_engine_of`` looks for. Not every failed allocation says "memory" (a C extension may end in
+# "SystemError: error return without exception set"), so a failed run that ends with its data
+# close to the limit says so in a MEMORY LIMIT line; a stop (130) is never counted.
+_LIMITED_ENGINE_LAUNCHER = """\
+import resource, runpy, sys
+limit = int(sys.argv.pop(1))
+hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+try:
+    runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
+except BaseException as ending:
+    if not (isinstance(ending, SystemExit) and ending.code in (0, None, 130)):
+        try:
+            with open("/proc/self/status") as status:
+                used = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:")), 0)
+        except OSError:
+            used = 0
+        if used >= limit - max(limit // 10, 32 << 20):
+            print(f"MEMORY LIMIT:: the engine ended using {used >> 20} MB of its {limit >> 20} MB limit",
+                  file=sys.stderr, flush=True)
+    raise
+"""
 
 
 def engine_command(python: str, config_path: Path, memory_limit: int | None) -> list[str]:

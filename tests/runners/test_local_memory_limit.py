@@ -15,7 +15,7 @@ from lean_runner.orchestration.planning import PlanningContext, prepare_run
 from lean_runner.progress_lines import parse_progress_line, parse_statistic
 from lean_runner.results_index.names import new_result_folder
 from lean_runner.runners.base import RunRef
-from lean_runner.runners.local import LocalRun, LocalRunner, parse_memory_size
+from lean_runner.runners.local import LocalRun, LocalRunner, engine_command, parse_memory_size
 from lean_runner.runners.request import BacktestRequest, RunPlan
 from lean_runner.store.models import BacktestRecord
 
@@ -95,20 +95,32 @@ def test_memory_hog_fails_out_of_memory_and_leaves_the_runner_process_alone(
     assert resource.getrlimit(resource.RLIMIT_DATA) == own_limit_before
 
 
+def test_engine_command_runs_the_engine_module_with_and_without_a_limit() -> None:
+    config = Path("/results/lean-config.json")
+    assert engine_command("python3", config, None) == ["python3", "-m", "lean_runner.engine", "--config",
+                                                       str(config)]
+    limited = engine_command("python3", config, 300 * 2**20)
+    assert limited[:2] == ["python3", "-c"] and "RLIMIT_DATA" in limited[2]
+    assert limited[3:] == [str(300 * 2**20), "lean_runner.engine", "--config", str(config)]
+
+
 def test_the_limit_applies_to_the_engine_process_and_not_to_the_runner(
-        project: Path, lean_data: Path, parse_cache: Path) -> None:
+        project: Path, lean_data: Path, parse_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     own_limit_before = resource.getrlimit(resource.RLIMIT_DATA)
     runner = LocalRunner(memory_limit=TEST_LIMIT)
     lines = Lines()
     handle = runner.start(_plan(project, lean_data, parse_cache, "slow_minute.py"), lines)
     try:
         assert lines.progress.wait(60), lines.lines
-        limits = Path(f"/proc/{handle.engine_ref.removeprefix('pid:')}/limits").read_text()
+        engine = Path(f"/proc/{handle.engine_ref.removeprefix('pid:')}")
+        limits, environment = (engine / "limits").read_text(), (engine / "environ").read_bytes().split(b"\0")
     finally:
         handle.stop(grace=10)
         handle.cleanup()
     data_row = next(row for row in limits.splitlines() if row.startswith("Max data size"))
     assert data_row.split()[3:5] == [str(300 * 2**20)] * 2  # soft and hard
+    assert b"OPENBLAS_NUM_THREADS=1" in environment  # one BLAS thread, not one per core, under a limit
     assert resource.getrlimit(resource.RLIMIT_DATA) == own_limit_before
 
 
@@ -120,6 +132,16 @@ def test_normal_backtest_completes_under_the_limit(project: Path, lean_data: Pat
     handle.cleanup()
     assert exit_ is not None and exit_.exit_code == 0 and not exit_.oom_killed, lines.lines[-20:]
     assert lines.statistics()["End Equity"] == "101691.92"
+
+
+def test_a_limit_too_small_for_the_engine_to_start_is_reported_as_out_of_memory(
+        project: Path, lean_data: Path, parse_cache: Path) -> None:
+    runner = LocalRunner(memory_limit="60m")  # the engine alone needs about 100 MB
+    lines = Lines()
+    handle = runner.start(_plan(project, lean_data, parse_cache, "buy_and_hold.py"), lines)
+    exit_ = handle.wait(120)
+    handle.cleanup()
+    assert exit_ is not None and exit_.exit_code != 0 and exit_.oom_killed, "\n".join(lines.lines[-6:])
 
 
 def test_an_algorithm_error_under_the_limit_is_not_called_out_of_memory(
@@ -143,6 +165,12 @@ _ENGINE_LINE = "20261202 07:50:57.555 {level}:: {text}"
     (["Traceback (most recent call last):", '  File "x.py", line 1, in <module>', "MemoryError"], 1, True),
     (["numpy._core._exceptions._ArrayMemoryError: Unable to allocate 8.00 GiB for an array"], 1, True),
     (["terminate called after throwing an instance of 'std::bad_alloc'"], -6, True),
+    (["OpenBLAS error: Memory allocation still failed after 10 retries, giving up."], 1, True),
+    (["SystemError: error return without exception set",
+      "MEMORY LIMIT:: the engine ended using 58 MB of its 60 MB limit"], 1, True),
+    (["SystemError: error return without exception set"], 1, False),
+    ([_ENGINE_LINE.format(level="ERROR", text="Runtime Error: OSError: [Errno 12] Cannot allocate memory")], 1,
+     True),
     ([_ENGINE_LINE.format(level="ERROR", text="Runtime Error: ValueError: window must be positive")], 1, False),
     ([_ENGINE_LINE.format(level="TRACE", text="Debug: 2013-10-07 09:31:00 MemoryError avoided by chunking")],
      1, False),
