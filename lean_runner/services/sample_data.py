@@ -53,6 +53,7 @@ BENCHMARK_RESOLUTION = "hour"  # the engine feeds the benchmark hourly
 ADD_EQUITY_DEFAULT_RESOLUTION = "minute"  # LEAN's add_equity without a resolution
 _GENERATOR_START_PRICE = 100.0  # generate_synthetic_data's default: a path's first open
 _BUILT_IN_CALENDAR_YEARS = (1998, 2050)  # the span of ExchangeHours.us_equity_default
+_SCRATCH_PREFIX = ".sample-data-"
 
 
 class SampleDataError(BacktestRunError):
@@ -423,8 +424,10 @@ def generate_sample_data(project: Path, data_folder: Path, *, seed: int = 7) -> 
         raise SampleDataError(f"no strategy in {project} names a US equity to generate data for "
                               f"({'; '.join(requirements.notes) or 'no .py algorithm or strategies/*.json spec'})")
     data_folder.mkdir(parents=True, exist_ok=True)
+    for leftover in data_folder.glob(f"{_SCRATCH_PREFIX}*"):  # of a generation that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     notes = list(requirements.notes)
-    with tempfile.TemporaryDirectory(prefix=".sample-data-", dir=data_folder) as scratch_name:
+    with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX, dir=data_folder) as scratch_name:
         scratch = Path(scratch_name)
         staging, reference = scratch / "data", scratch / "reference"
         _write_reference_files(reference, data_folder)

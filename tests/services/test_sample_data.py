@@ -218,6 +218,13 @@ def test_the_same_project_and_seed_give_the_same_bars(sample: Sample, tmp_path: 
         assert (tmp_path / "data" / path.relative_to(sample.data)).read_bytes() == path.read_bytes(), path
 
 
+def test_scratch_left_by_a_killed_generation_is_cleared(tmp_path: Path) -> None:
+    leftover = tmp_path / "data" / ".sample-data-killed" / "data" / "equity"
+    leftover.mkdir(parents=True)
+    generate_sample_data(TEST_PROJECT, tmp_path / "data")
+    assert not list((tmp_path / "data").glob(".sample-data-*"))
+
+
 def test_a_folder_with_market_data_is_refused_and_left_alone(tmp_path: Path) -> None:
     daily = tmp_path / "data" / "equity" / "usa" / "daily"
     daily.mkdir(parents=True)
