@@ -129,6 +129,13 @@ class BacktestOrchestrator:
             self._lock.notify_all()
         for run in runs:
             if run.handle is None:
+                # Still queued (it stays queued for the next start) or being launched right now: a launch
+                # that finishes after this sees the request and stops its run at once (see _launch).
+                if run.engine == "docker" and not stop_running:
+                    run.detach = True
+                else:
+                    run.shutdown_reason = "stopped: the workbench shut down"
+                    run.cancel_requested = True
                 continue
             if stop_running:
                 run.shutdown_reason = "stopped: the workbench shut down"
