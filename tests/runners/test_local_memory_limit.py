@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from lean_runner.orchestration import RunnerSettings, build_orchestrator
 from lean_runner.orchestration.planning import PlanningContext, prepare_run
 from lean_runner.progress_lines import parse_progress_line, parse_statistic
 from lean_runner.results_index.names import new_result_folder
@@ -195,3 +196,20 @@ def test_a_limited_run_is_still_found_and_ended_by_reattach(project: Path, lean_
     LocalRunner().reattach(RunRef(plan.backtest_id, handle.engine_ref, plan.result_folder), Lines())
     exit_ = handle.wait(5)  # reattach returns once the process is gone
     assert exit_ is not None and exit_.exit_code == 130 and not exit_.oom_killed
+
+
+def test_the_orchestrator_fails_a_hog_out_of_memory_and_keeps_running_backtests(
+        project: Path, lean_data: Path, parse_cache: Path) -> None:
+    settings = RunnerSettings(project=project, data_folder=lean_data, cache_folder=parse_cache, max_concurrent=1,
+                              stop_timeout=10, docker=False)
+    orchestrator = build_orchestrator(settings, runners={"local": LocalRunner(memory_limit=TEST_LIMIT)})
+    orchestrator.start()
+    try:
+        hog = orchestrator.submit(BacktestRequest(algorithm="memory_hog.py"))
+        after = orchestrator.submit(BacktestRequest(algorithm="buy_and_hold.py"))
+        hog_done, after_done = orchestrator.wait(hog.id, timeout=120), orchestrator.wait(after.id, timeout=120)
+    finally:
+        orchestrator.close()
+        orchestrator.store.close()
+    assert (hog_done.status, hog_done.error) == ("failed", "the engine ran out of memory (raise the memory limit)")
+    assert after_done.status == "completed"
