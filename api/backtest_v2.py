@@ -6,6 +6,7 @@ from api.base import APIHandler
 from api.operations import Operation, QueryParameter
 from lean_runner.results_index.index import MAX_PAGE_SIZE
 from lean_runner.services import models
+from lean_runner.services.results import MAX_PAGE
 
 V2 = ("backtesting API v2",)
 
@@ -77,7 +78,7 @@ class CancelHandler(APIHandler):
 class ResultsHandler(APIHandler):
     operations = {"get": Operation(
         "Completed backtests, newest first", 200, models.ResultListV2, (400,), tags=V2,
-        query=(QueryParameter("page", "integer", "Page number, from 1.", minimum=1, default=1),
+        query=(QueryParameter("page", "integer", "Page number, from 1.", minimum=1, maximum=MAX_PAGE, default=1),
                QueryParameter("page_size", "integer", "Results per page.", minimum=1, maximum=MAX_PAGE_SIZE,
                               default=20),
                QueryParameter("strategy_name", "string", "Only this strategy's results.")))}

@@ -16,7 +16,8 @@ class BacktestsHandler(APIHandler):
                           description="The version is compiled to a LEAN algorithm with the config; 422 lists "
                                       "every problem of the config with its path."),
         "get": Operation("A user's backtests, newest first", 200, models.BacktestList, (400, 403), tags=TAGS,
-                         query=(QueryParameter("user_id", "string", "Whose backtests (with a token: yours)."),
+                         query=(QueryParameter("user_id", "string", "Whose backtests (with a token: yours).",
+                                               required=True),
                                 QueryParameter("conversation_id", "string", "Only agent backtests of this "
                                                                             "conversation (not in the document)."))),
     }

@@ -22,6 +22,9 @@ _DSL_FIELDS = (("CreateStrategyRequest", "json_spec", "StrategySpec"),
                ("CreateVersionRequest", "json_spec", "StrategySpec"),
                ("StrategyVersion", "json_spec", "StrategySpec"),
                ("CreateBacktestRequest", "config", "BacktestConfig"))
+# What each path parameter accepts (result folders may also hold dots; the description keeps to the common form).
+_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,100}$"
+_PATH_PATTERNS = {"name": r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$", "timestamp": r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$"}
 MONITOR_PATH = "/api/v2/backtest/monitor/{backtest_id}"
 _STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad request",
                 401: "No or unknown token", 403: "Another user's data", 404: "Not found",
@@ -76,8 +79,7 @@ def build_openapi(*, server_url: str | None = None) -> dict[str, Any]:
         if operation.description:
             item["description"] = operation.description
         parameters = [{"name": name, "in": "path", "required": True,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 100,
-                                  "pattern": r"^[A-Za-z0-9_\-]+$"}}
+                       "schema": {"type": "string", "pattern": _PATH_PATTERNS.get(name, _ID_PATTERN)}}
                       for name in re.findall(r"{(\w+)}", path)]
         for query in operation.query:
             schema: dict[str, Any] = {"type": query.kind}

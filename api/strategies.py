@@ -7,7 +7,7 @@ from api.operations import Operation, QueryParameter
 from lean_runner.services import models
 
 TAGS = ("strategies",)
-USER = QueryParameter("user_id", "string", "Whose strategies (with a token: yours, or left out).")
+USER = QueryParameter("user_id", "string", "Whose strategies (with a token: yours, or left out).", required=True)
 
 
 class StrategiesHandler(APIHandler):

@@ -27,6 +27,7 @@ from lean_runner.services.result_shapes import (
 from lean_runner.store.models import BacktestRecord
 
 _MAX_LOG_LINES = 5_000
+MAX_PAGE = 1_000_000_000  # keeps the offset inside the databases' 64-bit integers
 
 
 class ResultService:
@@ -46,8 +47,8 @@ class ResultService:
 
     def list_v2(self, *, page: int, page_size: int, strategy_name: str | None, caller: Caller) -> models.ResultListV2:
         problems = []
-        if page < 1:
-            problems.append({"path": "page", "message": "must be an integer >= 1"})
+        if not 1 <= page <= MAX_PAGE:
+            problems.append({"path": "page", "message": f"must be an integer from 1 to {MAX_PAGE:,}"})
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             problems.append({"path": "page_size", "message": f"must be an integer from 1 to {MAX_PAGE_SIZE}"})
         if problems:
