@@ -2,23 +2,28 @@
 
 Result folders stay the source of truth for results; the store indexes them (status,
 request, where it ran, summary statistics) and :meth:`BacktestStore.rebuild_from_folders`
-rebuilds that index from the folders.
+rebuilds that index from the folders. :meth:`BacktestStore.open` brings the schema up to date
+with the Alembic migrations (``lean_runner.store.schema``).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, update
+from alembic.util import CommandError
+from sqlalchemy import ColumnElement, Engine, create_engine, event, func, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from lean_runner.results_index.index import ResultEntry, ResultIndex
 from lean_runner.runners.errors import (
@@ -28,10 +33,15 @@ from lean_runner.runners.errors import (
     TransitionConflictError,
 )
 from lean_runner.store.models import BacktestRecord
+from lean_runner.store.schema import upgrade_schema
 
 SQLITE_FILE = "workbench.db"
 _LEAN_STATUS = {"Completed": "completed", "RuntimeError": "failed", "Stopped": "cancelled"}
+_WAL_ATTEMPTS = 50
 _URL_HELP = "use sqlite:///path/to/workbench.db or postgresql://user:password@host:5432/database"
+# Strategy-API fields a result folder's ``workbench.json`` may carry in ``extra``, so a lost
+# database rebuilt from the folders keeps each backtest's owner and strategy version.
+REBUILT_EXTRA_FIELDS = ("user_id", "strategy_version_id", "config", "metrics_summary", "tags", "conversation_id")
 
 
 def default_database_url(project: Path) -> str:
@@ -60,6 +70,14 @@ def _masked(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def sqlite_write_lock(engine: Engine) -> AbstractContextManager[Any]:
+    """A lock for the engine's writes: a real one for SQLite, which allows one writer, else a no-op.
+
+    Every store on one engine should share one (``StrategyStore(store.engine, write_lock=store.write_lock)``).
+    """
+    return threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+
+
 @dataclass(frozen=True)
 class RebuildReport:
     added: int
@@ -74,16 +92,21 @@ class BacktestStore:
 
         store = BacktestStore.open(None, project=Path("test-project"))   # SQLite in the project
         store = BacktestStore.open("postgresql://workbench:workbench@localhost/workbench", project=...)
+        strategies = StrategyStore(store.engine, write_lock=store.write_lock)
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, write_lock: AbstractContextManager[Any] | None = None) -> None:
         self.engine = engine
         # SQLite allows one writer; serialising writes here avoids "database is locked" between threads.
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else _NoLock()
+        self.write_lock = write_lock if write_lock is not None else sqlite_write_lock(engine)
 
     @classmethod
     def open(cls, url: str | None, *, project: Path, connect_timeout: float = 5) -> BacktestStore:
-        """Connect (creating the table if needed); raises StoreConfigurationError or StoreUnavailableError."""
+        """Connect and apply any missing schema migrations (creating the tables in an empty database).
+
+        Raises StoreConfigurationError (a bad URL, a database written by a newer workbench) or
+        StoreUnavailableError (the server cannot be reached or refuses the migration).
+        """
         parsed = parse_database_url(url or default_database_url(project))
         connect_args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
@@ -100,7 +123,12 @@ class BacktestStore:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
-            SQLModel.metadata.create_all(engine, tables=[BacktestRecord.__table__])  # type: ignore[attr-defined]
+            upgrade_schema(engine)
+        except CommandError as error:
+            engine.dispose()
+            raise StoreConfigurationError(f"cannot migrate the database at {_masked(parsed)}: {error}. A revision "
+                                          f"this workbench does not know means a newer version wrote it; use "
+                                          f"that version, or another database URL") from error
         except OperationalError as error:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
@@ -109,7 +137,7 @@ class BacktestStore:
                 from error
         except SQLAlchemyError as error:
             engine.dispose()
-            raise StoreUnavailableError(f"the database at {_masked(parsed)} refused the backtest table: {error}") \
+            raise StoreUnavailableError(f"the database at {_masked(parsed)} refused the schema migration: {error}") \
                 from error
         return cls(engine)
 
@@ -118,7 +146,7 @@ class BacktestStore:
 
     # -- single records ------------------------------------------------------------------------------------
     def add(self, record: BacktestRecord) -> BacktestRecord:
-        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
+        with self.write_lock, Session(self.engine, expire_on_commit=False) as session:
             session.add(record)
             session.commit()
             return record
@@ -138,7 +166,7 @@ class BacktestStore:
         statement = update(BacktestRecord).where(col(BacktestRecord.id) == backtest_id).values(**fields)
         if expect_status is not None:
             statement = statement.where(col(BacktestRecord.status) == expect_status)
-        with self._write_lock, Session(self.engine) as session:
+        with self.write_lock, Session(self.engine) as session:
             result = session.execute(statement)
             session.commit()
             changed = getattr(result, "rowcount", 1)
@@ -148,7 +176,7 @@ class BacktestStore:
         return self.get(backtest_id)
 
     def delete(self, backtest_id: str) -> None:
-        with self._write_lock, Session(self.engine) as session:
+        with self.write_lock, Session(self.engine) as session:
             record = session.get(BacktestRecord, backtest_id)
             if record is not None:
                 session.delete(record)
@@ -165,18 +193,22 @@ class BacktestStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.exec(select(BacktestRecord).where(col(BacktestRecord.result_folder) == name)).first()
 
-    def list(self, *, status: str | None = None, strategy: str | None = None, limit: int = 20,
+    def list(self, *, status: str | None = None, strategy: str | None = None, user_id: str | None = None,
+             strategy_version_id: str | None = None, conversation_id: str | None = None, limit: int = 20,
              offset: int = 0) -> tuple[list[BacktestRecord], int]:
-        """One page of records, newest first, and the total count for the filter."""
+        """One page of records, newest first, and the total count for the filter.
+
+        Every filter given must match (``None`` means any), for example
+        ``store.list(user_id="u_123", strategy_version_id="sv_…")``.
+        """
+        wanted: dict[str, str | None] = {"status": status, "strategy": strategy, "user_id": user_id,
+                                         "strategy_version_id": strategy_version_id,
+                                         "conversation_id": conversation_id}
+        conditions: list[ColumnElement[bool]] = [col(getattr(BacktestRecord, name)) == value
+                                                 for name, value in wanted.items() if value is not None]
         with Session(self.engine, expire_on_commit=False) as session:
-            query = select(BacktestRecord)
-            count = select(func.count()).select_from(BacktestRecord)
-            if status is not None:
-                query = query.where(col(BacktestRecord.status) == status)
-                count = count.where(col(BacktestRecord.status) == status)
-            if strategy is not None:
-                query = query.where(col(BacktestRecord.strategy) == strategy)
-                count = count.where(col(BacktestRecord.strategy) == strategy)
+            query = select(BacktestRecord).where(*conditions)
+            count = select(func.count()).select_from(BacktestRecord).where(*conditions)
             query = query.order_by(col(BacktestRecord.created_at).desc(), col(BacktestRecord.id).desc())
             items = list(session.exec(query.offset(offset).limit(limit)))
             total = int(session.exec(count).one())
@@ -234,6 +266,8 @@ def _fields_from_entry(entry: ResultEntry) -> dict[str, Any]:
         "engine_ref": metadata.container_id if metadata else None, "result_folder": entry.name, "error": error,
         "statistics": dict(entry.statistics), "created_at": created or entry.created_at.astimezone(UTC),
         "started_at": (_parse_time(metadata.started_at) if metadata and metadata.started_at else None),
+        # Only the ones present: a folder without them must not clear what the record knows.
+        **{name: metadata.extra[name] for name in REBUILT_EXTRA_FIELDS if metadata and name in metadata.extra},
     }
 
 
@@ -247,17 +281,19 @@ def _parse_time(text: str) -> datetime | None:
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL is a property of the file, so only a new file's first connections switch it. The switch
+    # needs the file to itself and SQLite does not wait for that: when another process holds a
+    # lock (switching too, or migrating), retry briefly, then go on in the rollback journal,
+    # which is correct, only slower for readers; a later connection switches the file.
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        for _ in range(_WAL_ATTEMPTS):
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                time.sleep(0.02)
     cursor.close()
-
-
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def records_by_id(records: Iterable[BacktestRecord]) -> dict[str, BacktestRecord]:

@@ -119,3 +119,45 @@ def test_rebuild_from_folders_indexes_every_folder_and_drops_records_of_deleted_
     assert store.find("bt-009") is None and store.get("bt-010").status == "running"
     shutil.rmtree(lean_cli)
     assert store.rebuild_from_folders(index).removed == 1
+
+
+def test_strategy_api_fields_round_trip_and_appear_in_to_dict(store: BacktestStore) -> None:
+    store.add(_record(1, user_id="u_123", strategy_version_id="sv_abc", config={"initial_capital": 100000},
+                      metrics_summary={"sharpe": 1.1}, tags=["chat_session:conv_789"], conversation_id="conv_789"))
+    store.add(_record(2))
+
+    shown = store.get("bt-001").to_dict()
+    assert {k: shown[k] for k in ("user_id", "strategy_version_id", "config", "metrics_summary", "tags",
+                                  "conversation_id")} == {
+        "user_id": "u_123", "strategy_version_id": "sv_abc", "config": {"initial_capital": 100000},
+        "metrics_summary": {"sharpe": 1.1}, "tags": ["chat_session:conv_789"], "conversation_id": "conv_789"}
+    plain = store.get("bt-002")  # a project .py run: the fields are SQL NULL, not JSON null
+    assert (plain.config, plain.metrics_summary, plain.tags, plain.user_id) == (None, None, None, None)
+    assert store.list(user_id="u_123")[1] == 1 and store.list(conversation_id="conv_789")[1] == 1
+    assert store.list(strategy_version_id="sv_abc", status="queued")[1] == 1
+    assert store.list(user_id="u_nobody") == ([], 0)
+
+
+def test_rebuild_from_folders_restores_owner_and_version_from_the_metadata_extra(store: BacktestStore,
+                                                                                tmp_path: Path) -> None:
+    index = ResultIndex(tmp_path / "project")
+    folder = index.backtests / "2024-05-01_12-00-00"
+    folder.mkdir(parents=True)
+    extra = {"user_id": "u_123", "strategy_version_id": "sv_abc", "config": {"initial_capital": 100000},
+             "tags": ["t"], "conversation_id": "conv_789"}
+    write_metadata(folder, RunMetadata(backtest_id="bt_lost", algorithm_id="1000000001", strategy="dsl",
+                                       algorithm="dsl.py", request={}, engine="local", extra=extra))
+    (folder / "1000000001-summary.json").write_text(json.dumps({"state": {"Status": "Completed"}}))
+
+    assert store.rebuild_from_folders(index).added == 1
+    rebuilt = store.get("bt_lost")
+    assert (rebuilt.user_id, rebuilt.strategy_version_id, rebuilt.config, rebuilt.tags,
+            rebuilt.conversation_id) == ("u_123", "sv_abc", {"initial_capital": 100000}, ["t"], "conv_789")
+
+    # A folder without them leaves what the record already knows.
+    store.update("bt_lost", metrics_summary={"sharpe": 1.1})
+    write_metadata(folder, RunMetadata(backtest_id="bt_lost", algorithm_id="1000000001", strategy="dsl",
+                                       algorithm="dsl.py", request={}, engine="local"))
+    assert store.rebuild_from_folders(index).updated == 1
+    kept = store.get("bt_lost")
+    assert (kept.user_id, kept.metrics_summary) == ("u_123", {"sharpe": 1.1})
