@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
-	@echo "server arrives with the API issue"
+	$(VENV)/bin/workbench serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -24,8 +24,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Tests read the real LEAN sample data beside the project (never a default of the product).
 unit: $(STAMP)
-	$(VENV)/bin/pytest
+	WORKBENCH_DATA_FOLDER=$${WORKBENCH_DATA_FOLDER:-$(abspath ../shared/lean-data)} $(VENV)/bin/pytest
 
 test: lint typecheck unit
 

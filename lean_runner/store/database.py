@@ -220,7 +220,8 @@ class BacktestStore:
 
         Every folder gets a record (a folder without ``workbench.json``, from lean-cli say, gets an
         id derived from its path); records of finished backtests whose folder is gone are removed.
-        Records of queued or running backtests are left to the orchestrator.
+        Records of queued or running backtests are left to the orchestrator; a record that already knows how
+        its run ended keeps that ending (a folder of a cancelled run has no final result to say so).
         """
         added = updated = removed = 0
         entries = index.scan()
@@ -241,9 +242,9 @@ class BacktestStore:
                 else:
                     self.add(BacktestRecord(id=record_id, **fields))
                     added += 1
-            else:
-                fields.pop("id")
-                self.update(existing.id, **fields)
+            elif entry.statistics and not existing.statistics:
+                # The store knows how this run ended (cancelled on shutdown, say); the folder only adds numbers.
+                self.update(existing.id, statistics=dict(entry.statistics))
                 updated += 1
         for record in self.with_status("completed", "failed", "cancelled"):
             if record.result_folder and record.result_folder not in names:

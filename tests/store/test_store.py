@@ -158,6 +158,20 @@ def test_rebuild_from_folders_restores_owner_and_version_from_the_metadata_extra
     store.update("bt_lost", metrics_summary={"sharpe": 1.1})
     write_metadata(folder, RunMetadata(backtest_id="bt_lost", algorithm_id="1000000001", strategy="dsl",
                                        algorithm="dsl.py", request={}, engine="local"))
-    assert store.rebuild_from_folders(index).updated == 1
+    assert store.rebuild_from_folders(index).updated == 0  # a finished record keeps what it knows
     kept = store.get("bt_lost")
     assert (kept.user_id, kept.metrics_summary) == ("u_123", {"sharpe": 1.1})
+
+
+def test_rebuild_keeps_the_ending_a_record_knows_when_its_folder_has_no_final_result(store: BacktestStore,
+                                                                                    tmp_path: Path) -> None:
+    index = ResultIndex(tmp_path / "project")
+    folder = index.backtests / "2024-05-01_12-00-00"
+    folder.mkdir(parents=True)
+    write_metadata(folder, RunMetadata(backtest_id="bt_stopped", algorithm_id="1000000002", strategy="main",
+                                       algorithm="main.py", request={}, engine="local"))
+    store.add(_record(9, id="bt_stopped", status="cancelled", result_folder=folder.name,
+                      error="stopped: the workbench shut down"))
+    store.rebuild_from_folders(index)
+    kept = store.get("bt_stopped")
+    assert (kept.status, kept.error) == ("cancelled", "stopped: the workbench shut down")
