@@ -312,8 +312,8 @@ class UpdateOrderFields(PascalCaseAttributes):
 class SubmitOrderRequest(PascalCaseAttributes):
     """A request to place an order, for ``self.transactions.add_order(request)``."""
 
-    __slots__ = ("limit_price", "order_type", "properties", "quantity", "security_type", "stop_price", "symbol",
-                 "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
+    __slots__ = ("limit_price", "order_type", "properties", "quantity", "response", "security_type", "stop_price",
+                 "symbol", "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
 
     def __init__(self, order_type: int, security_type: int, symbol: Symbol, quantity: float, stop_price: float,
                  limit_price: float, time: datetime | float | None = None, tag: str = "",
@@ -332,6 +332,7 @@ class SubmitOrderRequest(PascalCaseAttributes):
         self.trigger_price = float(trigger_price)
         self.trailing_amount = float(trailing_amount)
         self.trailing_as_percentage = trailing_as_percentage
+        self.response: OrderResponse | None = None
 
 
 @lean_names
@@ -346,6 +347,18 @@ class OrderTicket(PascalCaseAttributes):
         self._order = order
         self.order_events: list[OrderEvent] = []
         self.submit_request = submit_request
+
+    @staticmethod
+    def invalid_submit_request(manager: SecurityTransactionManager, request: SubmitOrderRequest,
+                               response: OrderResponse) -> OrderTicket:
+        """The ticket LEAN returns for a request rejected before it became an order: status Invalid, the
+        response's order id (LEAN's -10 for a request never numbered), not counted in Total Orders."""
+        request.response = response
+        order = Order(response.order_id, request.symbol, request.quantity, request.order_type,
+                      request.time if isinstance(request.time, datetime) else datetime.min, request.tag,
+                      request.properties)
+        order.status = OrderStatus.INVALID
+        return OrderTicket(manager, order, request)
 
     @property
     def order_id(self) -> int:

@@ -228,9 +228,16 @@ class SecurityTransactionManager:
     # --- updates and cancels -------------------------------------------------------------
     def update_order(self, order: Order, fields: UpdateOrderFields) -> OrderResponse:
         if order.status in CLOSED_STATUSES:
-            return OrderResponse(order.id, OrderResponseErrorCode.INVALID_ORDER_STATUS,
-                                 f"Unable to update order with id {order.id} because it already has "
-                                 f"{OrderStatus(order.status).name} status.")
+            tag_only = (fields.quantity is None and fields.limit_price is None and fields.stop_price is None
+                        and fields.trigger_price is None and fields.trailing_amount is None)
+            if not tag_only:
+                return OrderResponse(order.id, OrderResponseErrorCode.INVALID_ORDER_STATUS,
+                                     f"Unable to update order with id {order.id} because it already has "
+                                     f"{OrderStatus(order.status).name} status.")
+            # LEAN lets a closed order's tag change; nothing reaches the brokerage, so no event is sent.
+            if fields.tag is not None:
+                order.tag = fields.tag
+            return OrderResponse(order.id)
         if fields.quantity is not None:
             order.quantity = float(fields.quantity)
         if fields.limit_price is not None:

@@ -28,6 +28,8 @@ def _run(file_name: str, algorithm_id: str, tmp_path: Path, lean_data: Path, par
     ("schedule_and_consolidate.py", "schedule checks passed"),
     ("remove_and_add_again.py", "re-add checks passed"),
     ("changes_from_on_data.py", "on_data changes checks passed"),
+    ("lean_forms.py", "lean forms checks passed"),
+    ("auxiliary_only_slice.py", "auxiliary slice checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
