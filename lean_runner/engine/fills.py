@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from lean_runner.engine.securities import Security
 
 STALE_PRICE_TIME_SPAN = timedelta(hours=1)
+# Bars longer than this count as open for fills all their day (FillModel.IsExchangeOpen).
+LONG_BAR = timedelta(hours=1)
 Fill = tuple[float, float]
 
 
@@ -72,14 +74,22 @@ def best_effort_price(security: Security, direction: int, now: datetime) -> floa
 
 
 def _exchange_open_for_fill(security: Security) -> bool:
-    bar = security.last_trade_bar or security.last_quote_bar
+    """LEAN's FillModel.IsExchangeOpen: open at the security's local time now; else the latest bar must be the
+    current one (the same date for bars longer than an hour, not yet ended for others) and overlap market hours.
+    So a market order placed at 10:00 on the 09:00-10:00 hour bar fills on that bar, as the exchange is open."""
     hours = security.exchange.hours
+    extended = security.extended_market_hours
+    local = security.exchange.local_time
+    if hours.is_open(local, extended):
+        return True
+    bar = security.last_trade_bar or security.last_quote_bar
     if bar is None:
         return False
-    if security.resolution == Resolution.DAILY:
-        return bool(hours.is_trading_day(bar.end_time.date()))
-    # A bar that ends exactly at the close still counts as open: test its start.
-    return bool(hours.is_open(bar.time, security.extended_market_hours))
+    if bar.end_time - bar.time > LONG_BAR:
+        on_current_bar = local.date() == bar.end_time.date()
+    else:
+        on_current_bar = local <= bar.end_time
+    return on_current_bar and security.exchange.is_open_during_bar(bar.time, bar.end_time, extended)
 
 
 class EquityFillModel:

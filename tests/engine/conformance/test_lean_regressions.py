@@ -40,7 +40,7 @@ CASES: dict[str, str | None] = {
     "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
     "FuncRiskFreeRateInterestRateModelWithPythonLambda": "FuncRiskFreeRateInterestRateModel missing",
     "GetParameterRegressionAlgorithm": None,
-    "HourReverseSplitRegressionAlgorithm": "QCAlgorithm.buy missing",
+    "HourReverseSplitRegressionAlgorithm": None,
     "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
     "IndicatorVolatilityModelAlgorithm": "DataNormalizationMode.RAW not supported",
     "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
