@@ -24,7 +24,8 @@ class LeanFormsAlgorithm(QCAlgorithm):
         self.done = True
         pairs = list(data.bars)
         assert len(pairs) == 1 and pairs[0].key == self.spy.symbol and pairs[0].Value.close > 0, pairs
-        symbol, bar = pairs[0]
+        symbol, bar = pairs[0]  # a pair unpacks too
+        assert symbol == self.spy.symbol
         assert isinstance(bar, TradeBar) and data[self.spy] is bar
         assert [kvp.key for kvp in self.securities] == [self.spy.symbol]
         assert [kvp.value for kvp in self.portfolio] == [self.portfolio[self.spy]]
