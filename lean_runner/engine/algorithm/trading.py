@@ -12,7 +12,7 @@ from lean_runner.engine.enums import OrderResponseErrorCode, OrderType, Resoluti
 from lean_runner.engine.fees import compute_fee
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.orders import Order, OrderProperties, OrderResponse, OrderTicket, SubmitOrderRequest
-from lean_runner.engine.securities import Security
+from lean_runner.engine.securities import Security, missing_security_error
 from lean_runner.engine.symbol import Symbol
 
 if TYPE_CHECKING:
@@ -254,38 +254,65 @@ class TradingMixin:
 
     # --- targets ------------------------------------------------------------------------------------
     def set_holdings(self, symbol: Any, percentage: float | None = None,
-                     liquidate_existing_holdings: bool = False, tag: str = "",
+                     liquidate_existing_holdings: bool = False, asynchronous: bool = False, tag: str = "",
                      order_properties: OrderProperties | None = None) -> list[OrderTicket]:
-        """Order toward ``percentage`` of the portfolio value (a list of PortfolioTarget works too)."""
+        """Order toward ``percentage`` of the portfolio value, or toward a list of ``PortfolioTarget`` weights.
+
+        With several targets, every order quantity is worked out first (on the same portfolio value), then
+        reducing orders go first and the rest by decreasing order value, as LEAN's
+        ``OrderTargetsByMarginImpact``: ``set_holdings([PortfolioTarget("SPY", 0.5), PortfolioTarget("IBM", 0.3)])``.
+        """
         if isinstance(symbol, list | tuple):
-            targets = [(t.symbol, t.quantity) for t in symbol]
+            targets = [(self._security_for_order(t.symbol), t.symbol, float(t.quantity)) for t in symbol]
             tickets: list[OrderTicket] = []
-            target_symbols = {self.securities[s].symbol for s, _ in targets}
             if liquidate_existing_holdings:
-                for held in [s for s in self.securities.values() if s.invested and s.symbol not in target_symbols]:
-                    tickets.extend(self.liquidate(held.symbol, tag=tag))
-            # Sells first so that buys find the freed buying power, as LEAN orders them.
-            ordered = sorted(targets, key=lambda t: self._target_delta(t[0], t[1]))
-            for target_symbol, weight in ordered:
-                tickets.extend(self._set_holdings_single(target_symbol, weight, tag, order_properties))
+                keep = {security.symbol for security, _, _ in targets if security is not None}
+                for held in [s for s in self.securities.values() if s.invested and s.symbol not in keep]:
+                    tickets.extend(self.liquidate(held.symbol, tag=tag, order_properties=order_properties))
+            deltas = []
+            for security, requested, weight in targets:
+                if security is None:
+                    self.error(f"{requested} not found in portfolio. Request this data when initializing the "
+                               f"algorithm.")
+                    continue
+                deltas.append((security, self.calculate_order_quantity(security.symbol, weight)))
+            for security, quantity in self._order_by_margin_impact(deltas):
+                tickets.extend(self._set_holdings_impl(security, quantity, tag, order_properties))
             return tickets
         if percentage is None:
             raise TypeError("set_holdings(symbol, percentage) needs a percentage.")
         tickets = []
+        target = self._security_for_order(symbol)
         if liquidate_existing_holdings:
-            for held in [s for s in self.securities.values() if s.invested and s.symbol != symbol]:
-                tickets.extend(self.liquidate(held.symbol, tag=tag))
-        tickets.extend(self._set_holdings_single(symbol, float(percentage), tag, order_properties))
+            for held in [s for s in self.securities.values()
+                         if s.invested and (target is None or s.symbol != target.symbol)]:
+                tickets.extend(self.liquidate(held.symbol, tag=tag, order_properties=order_properties))
+        if target is None:
+            self.error(f"{symbol} not found in portfolio. Request this data when initializing the algorithm.")
+            return tickets
+        quantity = self.calculate_order_quantity(target.symbol, float(percentage))
+        tickets.extend(self._set_holdings_impl(target, quantity, tag, order_properties))
         return tickets
 
-    def _target_delta(self, symbol: Any, weight: float) -> float:
-        security = self.securities[symbol]
-        return weight * self.portfolio.total_portfolio_value - security.holdings.holdings_value
+    def _order_by_margin_impact(self, deltas: list[tuple[Security, float]]) -> list[tuple[Security, float]]:
+        """Targets with data and at least a lot to trade: position-reducing ones first, then by order value."""
+        if self.is_warming_up:
+            return []
+        ranked = []
+        for security, quantity in deltas:
+            lot = security.lot_size or 1.0
+            quantity = math.trunc(quantity / lot) * lot
+            if not security.has_data or not security.is_tradable or abs(quantity) < lot:
+                continue
+            existing = security.holdings.quantity + self.transactions.get_open_orders_remaining_quantity(
+                security.symbol)
+            reducing = existing != 0 and abs(quantity + existing) < abs(existing)
+            ranked.append((not reducing, -abs(quantity * security.price), security, quantity))
+        ranked.sort(key=lambda item: (item[0], item[1]))  # stable, like LEAN's OrderBy
+        return [(security, quantity) for _, _, security, quantity in ranked]
 
-    def _set_holdings_single(self, symbol: Any, percentage: float, tag: str,
-                             order_properties: OrderProperties | None) -> list[OrderTicket]:
-        security = self.securities[symbol]
-        quantity = self.calculate_order_quantity(security.symbol, percentage)
+    def _set_holdings_impl(self, security: Security, quantity: float, tag: str,
+                           order_properties: OrderProperties | None) -> list[OrderTicket]:
         pending = sum(o.quantity for o in self.transactions.get_open_orders(security.symbol)
                       if o.type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN))
         quantity -= pending
@@ -294,33 +321,47 @@ class TradingMixin:
         return [self.market_order(security.symbol, quantity, tag=tag, order_properties=order_properties)]
 
     def calculate_order_quantity(self, symbol: Any, target: float) -> float:
-        """Shares to order to move ``symbol`` to ``target`` of the portfolio value (LEAN's sizing rules)."""
-        security = self.securities[symbol]
+        """Shares to order to move ``symbol`` to ``target`` of the portfolio value (LEAN's sizing rules).
+
+        The final position is rounded to whole lots toward zero (down for a long target, up for a short
+        one), so it never exceeds the target; then the order shrinks until the target, less the order's fee,
+        covers it. A partial reduction therefore sells at least what the target asks for."""
+        security = self._security_for_order(symbol)
+        if security is None:
+            raise missing_security_error(symbol)
         price = security.price
         if price == 0:
             return 0.0
         tpv = self.portfolio.total_portfolio_value
+        holdings = security.holdings.quantity
         free_value = self.settings.free_portfolio_value
         if free_value is None:
             free_value = tpv * self.settings.free_portfolio_value_percentage
         adjusted = target * (tpv - free_value) / tpv if tpv else 0.0
+        target_value = adjusted * tpv
+        if target_value == 0:
+            return -holdings
         leverage = security.leverage
         unit_value = price * security.multiplier
-        current_value = security.holdings.quantity * unit_value
-        target_value = adjusted * tpv
-        if abs(target_value - current_value) / leverage < tpv * self.settings.minimum_order_margin_portfolio_percentage:
+        if abs(target_value - holdings * unit_value) / leverage < \
+                tpv * self.settings.minimum_order_margin_portfolio_percentage:
             return 0.0
         lot = security.lot_size or 1.0
-        raw = (target_value - current_value) / unit_value
-        # Toward zero, in whole lots: never order more than the target allows.
-        quantity = math.floor(abs(raw) / lot) * lot * (1 if raw > 0 else -1)
-        while quantity != 0:
+        last = None
+        while True:
+            raw = -holdings + target_value / unit_value
+            lots = math.floor(raw / lot) if target_value > 0 else math.ceil(raw / lot)
+            quantity = lots * lot
+            if quantity == 0:
+                return 0.0
+            final_value = (quantity + holdings) * unit_value
             fee = compute_fee(security.fee_model, security, _hypothetical_order(security, quantity, self.utc_time))
-            final_value = current_value + quantity * unit_value
-            if abs(final_value) <= abs((tpv - fee) * adjusted) + 1e-9:
-                break
-            quantity -= lot if quantity > 0 else -lot
-        return float(quantity)
+            target_value = (tpv - fee) * adjusted
+            if quantity == last:  # no longer moving: LEAN stops with an error here; keep the last quantity
+                return float(quantity)
+            last = quantity
+            if abs(final_value) <= abs(target_value):
+                return float(quantity)
 
     def liquidate(self, symbol: Any = None, asynchronous: bool = False, tag: str = "Liquidated",
                   order_properties: OrderProperties | None = None) -> list[OrderTicket]:
