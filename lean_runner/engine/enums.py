@@ -66,6 +66,9 @@ AlgorithmStatus = _lean_enum("AlgorithmStatus", [
     ("DeployError", 0), ("InQueue", 1), ("Running", 2), ("Stopped", 3), ("Liquidated", 4), ("Deleted", 5),
     ("Completed", 6), ("RuntimeError", 7), ("Invalid", 8), ("LoggingIn", 9), ("Initializing", 10),
     ("History", 11)])
+IndicatorStatus = _lean_enum("IndicatorStatus", [
+    ("Success", 0), ("InvalidInput", 1), ("MathError", 2), ("ValueNotReady", 3)])
+DelistingType = _lean_enum("DelistingType", [("Warning", 0), ("Delisted", 1)])
 SeriesType = _lean_enum("SeriesType", [
     ("Line", 0), ("Scatter", 1), ("Candle", 2), ("Bar", 3), ("Flag", 4), ("StackedArea", 5), ("Pie", 6),
     ("Treemap", 7), ("Heatmap", 9), ("Scatter3d", 10)])

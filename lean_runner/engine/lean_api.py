@@ -31,6 +31,8 @@ from lean_runner.engine.enums import (
     AlgorithmStatus,
     BrokerageName,
     DataNormalizationMode,
+    DelistingType,
+    IndicatorStatus,
     InsightDirection,
     Market,
     MovingAverageType,

@@ -26,7 +26,7 @@ CASES: dict[str, str | None] = {
     "CallbackCommandRegressionAlgorithm": "imports IAlgorithm and uses LEAN's command API (add_command, "
                                           "Command), which the engine lacks",
     "ComboOrdersFillModelAlgorithm": "custom FillModel subclasses and combo orders are not implemented",
-    "CompositeIndicatorWorksAsExpectedRegressionAlgorithm": "QCAlgorithm.identity and IndicatorResult missing",
+    "CompositeIndicatorWorksAsExpectedRegressionAlgorithm": None,
     "ConsolidateWithSizeAttributeRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
     "ConvertToFrameworkAlgorithm": "the algorithm framework (emit_insights) is not implemented",
     "CustomBuyingPowerModelAlgorithm": "custom BuyingPowerModel subclasses are not supported",
