@@ -52,14 +52,22 @@ from lean_runner.engine.indicators import *
 from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,
+    LimitIfTouchedOrder,
+    LimitOrder,
+    MarketOnCloseOrder,
+    MarketOnOpenOrder,
+    MarketOrder,
     Order,
     OrderEvent,
     OrderFee,
     OrderProperties,
     OrderResponse,
     OrderTicket,
+    StopLimitOrder,
+    StopMarketOrder,
     SubmitOrderRequest,
     TimeInForce,
+    TrailingStopOrder,
     UpdateOrderFields,
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.dotnet_format import smart_round
@@ -161,6 +161,66 @@ class Order(PascalCaseAttributes):
         return (f"OrderId: {self.id} {STATUS_NAMES.get(int(self.status), self.status)} "
                 f"{OrderType(self.type).name} order for {self.quantity} unit{'s' if abs(self.quantity) != 1 else ''}"
                 f" of {self.symbol}")
+
+
+@lean_names
+class MarketOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class LimitOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class StopMarketOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class StopLimitOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class MarketOnOpenOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class MarketOnCloseOrder(Order):
+    """``MarketOnCloseOrder.submission_time_buffer``: how long before the close submissions are refused
+    (15.5 minutes by default; algorithms may change it, as in LEAN)."""
+
+    __slots__ = ()
+    DEFAULT_SUBMISSION_TIME_BUFFER = timedelta(minutes=15.5)
+    submission_time_buffer = DEFAULT_SUBMISSION_TIME_BUFFER
+
+
+@lean_names
+class LimitIfTouchedOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class TrailingStopOrder(Order):
+    __slots__ = ()
+
+
+ORDER_CLASSES: dict[int, type[Order]] = {
+    OrderType.MARKET: MarketOrder, OrderType.LIMIT: LimitOrder, OrderType.STOP_MARKET: StopMarketOrder,
+    OrderType.STOP_LIMIT: StopLimitOrder, OrderType.MARKET_ON_OPEN: MarketOnOpenOrder,
+    OrderType.MARKET_ON_CLOSE: MarketOnCloseOrder, OrderType.LIMIT_IF_TOUCHED: LimitIfTouchedOrder,
+    OrderType.TRAILING_STOP: TrailingStopOrder,
+}
+
+
+def new_order(order_id: int, symbol: Symbol, quantity: float, order_type: int, time_utc: datetime, tag: str = "",
+              properties: OrderProperties | None = None) -> Order:
+    """An order of LEAN's class for its type, so ``type(order) is LimitOrder`` holds as in LEAN."""
+    return ORDER_CLASSES.get(int(order_type), Order)(order_id, symbol, quantity, order_type, time_utc, tag,
+                                                     properties)
 
 
 @lean_names
@@ -354,7 +414,7 @@ class OrderTicket(PascalCaseAttributes):
         """The ticket LEAN returns for a request rejected before it became an order: status Invalid, the
         response's order id (LEAN's -10 for a request never numbered), not counted in Total Orders."""
         request.response = response
-        order = Order(response.order_id, request.symbol, request.quantity, request.order_type,
+        order = new_order(response.order_id, request.symbol, request.quantity, request.order_type,
                       request.time if isinstance(request.time, datetime) else datetime.min, request.tag,
                       request.properties)
         order.status = OrderStatus.INVALID

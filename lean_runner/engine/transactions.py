@@ -22,6 +22,7 @@ from lean_runner.engine.orders import (
     OrderTicket,
     SubmitOrderRequest,
     UpdateOrderFields,
+    new_order,
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.securities import Security, SecurityManager
@@ -96,7 +97,7 @@ class SecurityTransactionManager:
     def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
         """Register an order (it counts toward Total Orders), check it, and fill market orders at once."""
         security = self._securities[request.symbol]
-        order = Order(len(self._orders) + 1, security.symbol, request.quantity, request.order_type,
+        order = new_order(len(self._orders) + 1, security.symbol, request.quantity, request.order_type,
                       self._clock.utc_time, request.tag, request.properties or OrderProperties())
         if request.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
             order.limit_price = request.limit_price

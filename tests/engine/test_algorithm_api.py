@@ -32,6 +32,7 @@ def _run(file_name: str, algorithm_id: str, tmp_path: Path, lean_data: Path, par
     ("auxiliary_only_slice.py", "auxiliary slice checks passed"),
     ("hour_bar_market_order.py", "hour bar market order checks passed"),
     ("set_holdings_targets.py", "set_holdings targets checks passed"),
+    ("dotnet_forms.py", "dotnet forms checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:

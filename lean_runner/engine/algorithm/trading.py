@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,7 +11,14 @@ import numpy as np
 from lean_runner.engine.enums import OrderResponseErrorCode, OrderType, Resolution, SecurityType
 from lean_runner.engine.fees import compute_fee
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
-from lean_runner.engine.orders import Order, OrderProperties, OrderResponse, OrderTicket, SubmitOrderRequest
+from lean_runner.engine.orders import (
+    MarketOnCloseOrder,
+    Order,
+    OrderProperties,
+    OrderResponse,
+    OrderTicket,
+    SubmitOrderRequest,
+)
 from lean_runner.engine.securities import Security, missing_security_error
 from lean_runner.engine.symbol import Symbol
 
@@ -21,8 +28,6 @@ if TYPE_CHECKING:
     from lean_runner.engine.securities import SecurityManager
     from lean_runner.engine.transactions import SecurityTransactionManager
 
-# LEAN rejects market-on-close submissions this close to the market close.
-MARKET_ON_CLOSE_SUBMISSION_BUFFER = timedelta(minutes=15.5)
 MOO_WARNING = ("Warning: market orders submitted while the market is closed are automatically converted into "
                "MarketOnOpen orders.")
 
@@ -97,7 +102,7 @@ class TradingMixin:
         if security.resolution == Resolution.DAILY and not self.live_mode:
             # A daily-only security has no intraday price to fill at: LEAN turns it into MOC/MOO.
             close = security.exchange.hours.market_close(self.time.date())
-            if close is not None and self.time < close - MARKET_ON_CLOSE_SUBMISSION_BUFFER:
+            if close is not None and self.time < close - MarketOnCloseOrder.submission_time_buffer:
                 return self.market_on_close_order(security, quantity, asynchronous, tag, order_properties)
             return self.market_on_open_order(security, quantity, asynchronous, tag, order_properties)
         return self._submit(security, OrderType.MARKET, quantity, tag, order_properties)
@@ -115,9 +120,9 @@ class TradingMixin:
         if security is None:
             return self._missing_security_ticket(symbol, OrderType.MARKET_ON_CLOSE, quantity, tag)
         close = security.exchange.hours.market_close(self.time.date())
-        if close is not None and close - MARKET_ON_CLOSE_SUBMISSION_BUFFER < self.time < close:
-            message = (f"MarketOnClose orders must be placed at least {MARKET_ON_CLOSE_SUBMISSION_BUFFER} before "
-                       f"the market close.")
+        buffer = MarketOnCloseOrder.submission_time_buffer
+        if close is not None and close - buffer < self.time < close:
+            message = f"MarketOnClose orders must be placed at least {buffer} before the market close."
             self.error(message)
             return self._invalid_ticket(security.symbol, OrderType.MARKET_ON_CLOSE, quantity, tag,
                                         OrderResponseErrorCode.MARKET_ON_CLOSE_ORDER_TOO_LATE, message)

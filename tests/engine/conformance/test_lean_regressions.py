@@ -46,7 +46,7 @@ CASES: dict[str, str | None] = {
     "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
     "IndustryStandardSecurityIdentifiersRegressionAlgorithm": "Symbol.cusip and the other identifiers missing",
     "MarketImpactSlippageModelRegressionAlgorithm": "MarketImpactSlippageModel missing",
-    "MarketOnCloseOrderBufferExtendedMarketHoursRegressionAlgorithm": "MarketOnCloseOrder class missing",
+    "MarketOnCloseOrderBufferExtendedMarketHoursRegressionAlgorithm": None,
     "OnWarmupFinishedNoWarmup": None,
     "SecurityCustomPropertiesAlgorithm": None,
     "SetCustomSettlementModelRegressionAlgorithm": "its parent imports CustomBrokerageModelRegressionAlgorithm, "
