@@ -181,7 +181,8 @@ class BacktestEngine:
                       extended: bool) -> Security:
         map_file = self.data.map_files.get(ticker)
         sid = self.data.security_id(ticker, map_file)
-        symbol = Symbol(ticker, SecurityIdentifier(sid, ticker.upper(), market, 1))
+        symbol = Symbol(ticker, SecurityIdentifier(sid, ticker.upper(), market, 1),
+                        definition=self.data.security_database.get(sid))
         properties = self.data.symbol_properties.get(market, ticker.upper(), "equity")
         security = Security(symbol, SecurityExchange(self._hours, self.algorithm._clock), properties, resolution,
                             leverage, fill_forward, extended)

@@ -297,6 +297,27 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self._require_runtime().remove_security(security)
         return True
 
+    # --- industry identifiers (security-database.csv) ---------------------------------------------
+    def _symbol_for(self, symbol: Any) -> Any:
+        return self.securities[symbol].symbol
+
+    def cusip(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).cusip
+
+    def composite_figi(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).composite_figi
+
+    def sedol(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).sedol
+
+    def isin(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).isin
+
+    def cik(self, symbol: Any) -> int | None:
+        return self._symbol_for(symbol).cik
+
+    CUSIP, CompositeFIGI, SEDOL, ISIN, CIK = cusip, composite_figi, sedol, isin, cik
+
     def _exchange_hours_for(self, symbol: Any) -> Any:
         return self._require_runtime().exchange_hours(symbol)
 

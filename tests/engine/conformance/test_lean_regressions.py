@@ -44,7 +44,7 @@ CASES: dict[str, str | None] = {
     "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
     "IndicatorVolatilityModelAlgorithm": "DataNormalizationMode.RAW not supported",
     "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
-    "IndustryStandardSecurityIdentifiersRegressionAlgorithm": "Symbol.cusip and the other identifiers missing",
+    "IndustryStandardSecurityIdentifiersRegressionAlgorithm": None,
     "MarketImpactSlippageModelRegressionAlgorithm": "MarketImpactSlippageModel missing",
     "MarketOnCloseOrderBufferExtendedMarketHoursRegressionAlgorithm": None,
     "OnWarmupFinishedNoWarmup": None,
