@@ -49,6 +49,10 @@ from lean_runner.engine.enums import (
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
 from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
 from lean_runner.engine.indicators import *
+from lean_runner.engine.interest_rate_models import (
+    ConstantRiskFreeRateInterestRateModel,
+    FuncRiskFreeRateInterestRateModel,
+)
 from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,

@@ -231,6 +231,17 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             security.set_leverage(leverage)
 
     @property
+    def risk_free_interest_rate_model(self) -> Any:
+        """The model the statistics take the risk-free rate from (the data folder's rates by default)."""
+        model = self.__dict__.get("_risk_free_interest_rate_model")
+        if model is None and self._runtime is not None:
+            return self._runtime.data.interest_rate
+        return model
+
+    def set_risk_free_interest_rate_model(self, model: Any) -> None:
+        self.__dict__["_risk_free_interest_rate_model"] = model
+
+    @property
     def brokerage_model(self) -> Any:
         return DefaultBrokerageModel(self._account_type)
 

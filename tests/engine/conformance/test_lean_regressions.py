@@ -38,7 +38,7 @@ CASES: dict[str, str | None] = {
                                                   "set_shortable_provider) missing",
     "DelistingEventsAlgorithm": "slice dictionaries do not yield .key/.value pairs; delisting events missing",
     "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
-    "FuncRiskFreeRateInterestRateModelWithPythonLambda": "FuncRiskFreeRateInterestRateModel missing",
+    "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
     "GetParameterRegressionAlgorithm": None,
     "HourReverseSplitRegressionAlgorithm": None,
     "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
