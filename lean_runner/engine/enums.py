@@ -32,6 +32,8 @@ OrderStatus = _lean_enum("OrderStatus", [
     ("New", 0), ("Submitted", 1), ("PartiallyFilled", 2), ("Filled", 3), ("Canceled", 5), ("None", 6),
     ("Invalid", 7), ("CancelPending", 8), ("UpdateSubmitted", 9)])
 OrderDirection = _lean_enum("OrderDirection", [("Buy", 0), ("Sell", 1), ("Hold", 2)])
+OrderRequestStatus = _lean_enum("OrderRequestStatus", [
+    ("Unprocessed", 0), ("Processing", 1), ("Processed", 2), ("Error", 3)])
 OrderField = _lean_enum("OrderField", [
     ("LimitPrice", 0), ("StopPrice", 1), ("TriggerPrice", 2), ("TrailingAmount", 3), ("TrailingAsPercentage", 4)])
 OrderResponseErrorCode = _lean_enum("OrderResponseErrorCode", [

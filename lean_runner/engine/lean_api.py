@@ -38,6 +38,7 @@ from lean_runner.engine.enums import (
     MovingAverageType,
     OrderDirection,
     OrderField,
+    OrderRequestStatus,
     OrderResponseErrorCode,
     OrderStatus,
     OrderType,
@@ -78,6 +79,7 @@ from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import *
 from lean_runner.engine.securities import Equity, Security, SecurityHolding, SecurityManager
 from lean_runner.engine.securities_changes import SecurityChanges
+from lean_runner.engine.shortable import LocalDiskShortableProvider, NullShortableProvider
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 
 QCAlgorithmFramework = QCAlgorithm

@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.dotnet_format import smart_round
-from lean_runner.engine.enums import OrderDirection, OrderField, OrderResponseErrorCode, OrderStatus, OrderType
+from lean_runner.engine.enums import (
+    OrderDirection,
+    OrderField,
+    OrderRequestStatus,
+    OrderResponseErrorCode,
+    OrderStatus,
+    OrderType,
+)
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.symbol import Symbol
 
@@ -372,8 +379,8 @@ class UpdateOrderFields(PascalCaseAttributes):
 class SubmitOrderRequest(PascalCaseAttributes):
     """A request to place an order, for ``self.transactions.add_order(request)``."""
 
-    __slots__ = ("limit_price", "order_type", "properties", "quantity", "response", "security_type", "stop_price",
-                 "symbol", "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
+    __slots__ = ("limit_price", "order_type", "properties", "quantity", "response", "security_type", "status",
+                 "stop_price", "symbol", "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
 
     def __init__(self, order_type: int, security_type: int, symbol: Symbol, quantity: float, stop_price: float,
                  limit_price: float, time: datetime | float | None = None, tag: str = "",
@@ -393,6 +400,7 @@ class SubmitOrderRequest(PascalCaseAttributes):
         self.trailing_amount = float(trailing_amount)
         self.trailing_as_percentage = trailing_as_percentage
         self.response: OrderResponse | None = None
+        self.status = OrderRequestStatus.UNPROCESSED
 
 
 @lean_names
@@ -414,6 +422,7 @@ class OrderTicket(PascalCaseAttributes):
         """The ticket LEAN returns for a request rejected before it became an order: status Invalid, the
         response's order id (LEAN's -10 for a request never numbered), not counted in Total Orders."""
         request.response = response
+        request.status = OrderRequestStatus.ERROR
         order = new_order(response.order_id, request.symbol, request.quantity, request.order_type,
                       request.time if isinstance(request.time, datetime) else datetime.min, request.tag,
                       request.properties)

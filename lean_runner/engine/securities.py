@@ -11,6 +11,7 @@ from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.enums import DataNormalizationMode, Resolution, SecurityType
 from lean_runner.engine.market_data import KeyValuePair, QuoteBar, TradeBar
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
+from lean_runner.engine.shortable import NullShortableProvider, shortable_quantity
 from lean_runner.engine.symbol import Symbol
 
 # Security._quote_index when the latest quote bar is the quote source's bar at the clock's time.
@@ -157,7 +158,7 @@ class Security(PascalCaseAttributes):
                  "_trade_bar", "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode",
                  "exchange", "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings",
                  "is_delisted", "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
-                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
+                 "shortable_provider", "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -192,6 +193,7 @@ class Security(PascalCaseAttributes):
         self.slippage_model: Any = None
         self.buying_power_model: Any = None
         self.settlement_model: Any = None
+        self.shortable_provider: Any = NullShortableProvider()
 
     @property
     def type(self) -> int:
@@ -244,6 +246,19 @@ class Security(PascalCaseAttributes):
 
     def set_slippage_model(self, model: Any) -> None:
         self.slippage_model = model
+
+    def set_shortable_provider(self, provider: Any) -> None:
+        self.shortable_provider = provider
+
+    @property
+    def shortable(self) -> bool:
+        """Whether any shares can be shorted now (holdings and open orders aside), as LEAN's Equity.Shortable."""
+        quantity = shortable_quantity(self)
+        return quantity is None or quantity > 0
+
+    @property
+    def total_shortable_quantity(self) -> int | None:
+        return shortable_quantity(self)
 
     def set_buying_power_model(self, model: Any) -> None:
         self.buying_power_model = model

@@ -20,6 +20,7 @@ from lean_runner.engine.naming import lean_names, to_snake
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import ScheduleManager
 from lean_runner.engine.securities import Security, SecurityManager
+from lean_runner.engine.shortable import is_shortable, shortable_quantity
 from lean_runner.engine.transactions import SecurityTransactionManager
 
 END_OF_DAY = time(23, 59, 59, 999999)
@@ -307,6 +308,19 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             self.liquidate(security.symbol, tag=tag or "Removed")
         self._require_runtime().remove_security(security)
         return True
+
+    # --- shorting ---------------------------------------------------------------------------------
+    def shortable(self, symbol: Any, short_quantity: float | None = None, update_order_id: int | None = None) -> bool:
+        """Whether ``short_quantity`` more can be shorted (with holdings and open orders), as LEAN's Shortable."""
+        security = self.securities[symbol]
+        if short_quantity is None:
+            return bool(security.shortable)
+        open_quantity = sum(o.quantity for o in self.transactions.get_open_orders(security.symbol)
+                            if update_order_id is None or o.id != update_order_id)
+        return is_shortable(security, short_quantity, open_quantity)
+
+    def shortable_quantity(self, symbol: Any) -> int:
+        return shortable_quantity(self.securities[symbol]) or 0
 
     # --- industry identifiers (security-database.csv) ---------------------------------------------
     def _symbol_for(self, symbol: Any) -> Any:

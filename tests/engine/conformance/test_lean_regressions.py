@@ -34,8 +34,7 @@ CASES: dict[str, str | None] = {
     "CustomModelsAlgorithm": "custom fill, slippage and buying power models (ImmediateFillModel) missing",
     "CustomPartialFillModelAlgorithm": "custom FillModel subclasses with partial fills are not supported",
     "CustomSecurityDataFilterRegressionAlgorithm": "SecurityDataFilter and set_data_filter missing",
-    "CustomShortableProviderRegressionAlgorithm": "shortable providers (NullShortableProvider, "
-                                                  "set_shortable_provider) missing",
+    "CustomShortableProviderRegressionAlgorithm": None,
     "DelistingEventsAlgorithm": "slice dictionaries do not yield .key/.value pairs; delisting events missing",
     "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
     "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
@@ -53,7 +52,7 @@ CASES: dict[str, str | None] = {
                                                    "which is not part of the suite",
     "SetEquityDataNormalizationModeOnAddEquity": "DataNormalizationMode.RAW and TOTAL_RETURN not supported",
     "ShortInterestFeeRegressionAlgorithm": "short interest (set_shortable_provider, fee models) missing",
-    "ShortableProviderOrdersRejectedRegressionAlgorithm": "LocalDiskShortableProvider missing",
+    "ShortableProviderOrdersRejectedRegressionAlgorithm": None,
 }
 
 
