@@ -98,6 +98,7 @@ class BacktestEngine:
         self._indicators = IndicatorRegistrations(
             LocalEndTimes(lambda utc_ns: utc_ns_to_local_ns(utc_ns, self._hours.time_zone)))
         self._initialized = False
+        self._quit_in_initialize = False
         self._times_dirty = False
         self.data_points = 0
         self.messages: list[tuple[datetime, str, str]] = []
@@ -183,7 +184,8 @@ class BacktestEngine:
                       extended: bool) -> Security:
         map_file = self.data.map_files.get(ticker)
         sid = self.data.security_id(ticker, map_file)
-        symbol = Symbol(ticker, SecurityIdentifier(sid, ticker.upper(), market, 1))
+        symbol = Symbol(ticker, SecurityIdentifier(sid, ticker.upper(), market, 1),
+                        definition=self.data.security_database.get(sid))
         properties = self.data.symbol_properties.get(market, ticker.upper(), "equity")
         security = Security(symbol, SecurityExchange(self._hours, self.algorithm._clock), properties, resolution,
                             leverage, fill_forward, extended)
@@ -291,7 +293,13 @@ class BacktestEngine:
         if handler is None:
             raise TypeError(f"{type(algorithm).__name__} does not define initialize(); LEAN algorithms must set "
                             f"their dates, cash and securities there.")
-        handler()
+        try:
+            handler()
+        except AlgorithmQuit as quit_request:
+            # LEAN stops before the first slice but still finishes the run normally.
+            self._quit_in_initialize = True
+            if str(quit_request):
+                self.message("debug", str(quit_request))
         algorithm._locked = True
         if algorithm.end_date < algorithm.start_date:
             raise ValueError(f"The end date {algorithm.end_date:%Y-%m-%d} is before the start date "
@@ -470,6 +478,12 @@ class BacktestEngine:
         if on_begin is not None:
             on_begin()
         algorithm = self.algorithm
+        if not algorithm._is_warming_up:
+            # LEAN calls OnWarmupFinished once even without a warm-up, before the first slice
+            # (AlgorithmManager.Stream), and sends no "finished warming up" message then.
+            handler = user_handler(algorithm, "on_warmup_finished")
+            if handler is not None:
+                handler()
         added = list(algorithm.securities.values())
         if added:
             self._notify_securities_changed(added=added, removed=[])
@@ -478,7 +492,7 @@ class BacktestEngine:
         gc.collect()
         gc.freeze()
         try:
-            while self._stream_until_subscriptions_change():
+            while not self._quit_in_initialize and self._stream_until_subscriptions_change():
                 pass
         except AlgorithmQuit as quit_request:
             if str(quit_request):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lean_runner.engine.data.factor_files import FactorFileProvider
@@ -10,6 +10,7 @@ from lean_runner.engine.data.interest_rate import InterestRateProvider
 from lean_runner.engine.data.map_files import MapFile, MapFileProvider
 from lean_runner.engine.data.market_hours import MarketHoursDatabase
 from lean_runner.engine.data.reader import LeanDataReader
+from lean_runner.engine.data.security_database import SecurityDatabase
 from lean_runner.engine.data.sid import security_identifier
 from lean_runner.engine.data.symbol_properties import SymbolPropertiesDatabase
 
@@ -27,6 +28,7 @@ class DataServices:
     map_files: MapFileProvider
     factor_files: FactorFileProvider
     interest_rate: InterestRateProvider
+    security_database: SecurityDatabase = field(default_factory=lambda: SecurityDatabase({}))
 
     @classmethod
     def open(cls, data_folder: Path, cache_folder: Path | None = None) -> DataServices:
@@ -49,7 +51,7 @@ class DataServices:
         except FileNotFoundError:
             interest_rate = InterestRateProvider.constant()
         return cls(folder, LeanDataReader(folder, cache_folder, market_hours), market_hours, symbol_properties,
-                   MapFileProvider(folder), FactorFileProvider(folder), interest_rate)
+                   MapFileProvider(folder), FactorFileProvider(folder), interest_rate, SecurityDatabase.load(folder))
 
     def security_id(self, ticker: str, map_file: MapFile) -> str:
         """LEAN's SID string for a US equity, from its map file's first ticker and date."""

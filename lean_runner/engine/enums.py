@@ -32,6 +32,8 @@ OrderStatus = _lean_enum("OrderStatus", [
     ("New", 0), ("Submitted", 1), ("PartiallyFilled", 2), ("Filled", 3), ("Canceled", 5), ("None", 6),
     ("Invalid", 7), ("CancelPending", 8), ("UpdateSubmitted", 9)])
 OrderDirection = _lean_enum("OrderDirection", [("Buy", 0), ("Sell", 1), ("Hold", 2)])
+OrderRequestStatus = _lean_enum("OrderRequestStatus", [
+    ("Unprocessed", 0), ("Processing", 1), ("Processed", 2), ("Error", 3)])
 OrderField = _lean_enum("OrderField", [
     ("LimitPrice", 0), ("StopPrice", 1), ("TriggerPrice", 2), ("TrailingAmount", 3), ("TrailingAsPercentage", 4)])
 OrderResponseErrorCode = _lean_enum("OrderResponseErrorCode", [
@@ -66,6 +68,9 @@ AlgorithmStatus = _lean_enum("AlgorithmStatus", [
     ("DeployError", 0), ("InQueue", 1), ("Running", 2), ("Stopped", 3), ("Liquidated", 4), ("Deleted", 5),
     ("Completed", 6), ("RuntimeError", 7), ("Invalid", 8), ("LoggingIn", 9), ("Initializing", 10),
     ("History", 11)])
+IndicatorStatus = _lean_enum("IndicatorStatus", [
+    ("Success", 0), ("InvalidInput", 1), ("MathError", 2), ("ValueNotReady", 3)])
+DelistingType = _lean_enum("DelistingType", [("Warning", 0), ("Delisted", 1)])
 SeriesType = _lean_enum("SeriesType", [
     ("Line", 0), ("Scatter", 1), ("Candle", 2), ("Bar", 3), ("Flag", 4), ("StackedArea", 5), ("Pie", 6),
     ("Treemap", 7), ("Heatmap", 9), ("Scatter3d", 10)])

@@ -50,14 +50,18 @@ class ConstantFeeModel(FeeModel):
         return OrderFee(CashAmount(self._fee, self._currency))
 
 
+IB_FEE_PER_SHARE, IB_MINIMUM_FEE, IB_MAXIMUM_FEE_RATE = 0.005, 1.0, 0.005
+
+
 def _interactive_brokers_fee(security: Security, order: Order) -> float:
+    """LEAN's rule (InteractiveBrokersFeeModel, US equities): a per-share fee below the $1 minimum becomes $1,
+    even if that is more than 0.5% of the order value; only a per-share fee above the minimum is capped."""
     quantity = abs(order.quantity)
-    per_share = 0.005 * quantity
-    maximum = 0.005 * quantity * security.price * security.multiplier
-    fee = max(1.0, per_share)
-    if maximum > 0:
-        fee = min(fee, maximum)
-    return fee
+    fee = IB_FEE_PER_SHARE * quantity
+    if fee < IB_MINIMUM_FEE:
+        return IB_MINIMUM_FEE
+    maximum = IB_MAXIMUM_FEE_RATE * quantity * security.price * security.multiplier
+    return min(fee, maximum)
 
 
 def compute_fee(model: Any, security: Security, order: Order) -> float:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from lean_runner.engine.securities import Security
 
 STALE_PRICE_TIME_SPAN = timedelta(hours=1)
+# Bars longer than this count as open for fills all their day (FillModel.IsExchangeOpen).
+LONG_BAR = timedelta(hours=1)
 Fill = tuple[float, float]
 
 
@@ -72,14 +74,22 @@ def best_effort_price(security: Security, direction: int, now: datetime) -> floa
 
 
 def _exchange_open_for_fill(security: Security) -> bool:
-    bar = security.last_trade_bar or security.last_quote_bar
+    """LEAN's FillModel.IsExchangeOpen: open at the security's local time now; else the latest bar must be the
+    current one (the same date for bars longer than an hour, not yet ended for others) and overlap market hours.
+    So a market order placed at 10:00 on the 09:00-10:00 hour bar fills on that bar, as the exchange is open."""
     hours = security.exchange.hours
+    extended = security.extended_market_hours
+    local = security.exchange.local_time
+    if hours.is_open(local, extended):
+        return True
+    bar = security.last_trade_bar or security.last_quote_bar
     if bar is None:
         return False
-    if security.resolution == Resolution.DAILY:
-        return bool(hours.is_trading_day(bar.end_time.date()))
-    # A bar that ends exactly at the close still counts as open: test its start.
-    return bool(hours.is_open(bar.time, security.extended_market_hours))
+    if bar.end_time - bar.time > LONG_BAR:
+        on_current_bar = local.date() == bar.end_time.date()
+    else:
+        on_current_bar = local <= bar.end_time
+    return on_current_bar and security.exchange.is_open_during_bar(bar.time, bar.end_time, extended)
 
 
 class EquityFillModel:
@@ -195,20 +205,47 @@ def limit_if_touched_fill(security: Security, order: Order, submitted_local: dat
     return None
 
 
+def _trailing_prices(security: Security, direction: int) -> tuple[datetime, float, float, float] | None:
+    """(end time, current, high, low) of the bar a trailing stop watches: the bid bar for a sell and the ask
+    bar for a buy where the security has quotes, else the trade bar (LEAN's FillModel.GetPrices)."""
+    quote = security.last_quote_bar if security.subscribes_quotes else None
+    if quote is not None:
+        side = quote.bid if direction == OrderDirection.SELL else quote.ask
+        if side is not None:
+            return quote.end_time, side.close, side.high, side.low
+    trade = security.last_trade_bar
+    if trade is not None:
+        return trade.end_time, trade.close, trade.high, trade.low
+    return None
+
+
 def trailing_stop_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
-    fill = stop_market_fill(security, order, submitted_local, now)
-    if fill is not None:
+    """Fill when the watched side crosses the stop (at the worse of stop and current price); otherwise trail the
+    stop behind the side's high (sell) or low (buy) when it moved more than the trailing amount away."""
+    if not _exchange_open_for_fill(security) or order.stop_price is None or order.trailing_amount is None:
+        return None
+    prices = _trailing_prices(security, order.direction)
+    if prices is None:
+        return None
+    end_time, current, high, low = prices
+    if end_time <= submitted_local:
+        return None  # no data since the order was placed
+    stop, amount = order.stop_price, order.trailing_amount
+    slip = slippage_of(security.slippage_model, security, order)
+    if order.direction == OrderDirection.SELL and low <= stop:
         order.stop_triggered = True
-        return fill
-    bar = _new_trade_bar(security, submitted_local)
-    if bar is not None and order.stop_price is not None and order.trailing_amount is not None:
-        amount = order.trailing_amount
-        if order.direction == OrderDirection.SELL:
-            candidate = bar.high * (1 - amount) if order.trailing_as_percentage else bar.high - amount
-            order.stop_price = max(order.stop_price, candidate)
+        return min(stop, current - slip), order.quantity
+    if order.direction == OrderDirection.BUY and high >= stop:
+        order.stop_triggered = True
+        return max(stop, current + slip), order.quantity
+    market = high if order.direction == OrderDirection.SELL else low
+    distance = market - stop if order.direction == OrderDirection.SELL else stop - market
+    if distance > (market * amount if order.trailing_as_percentage else amount):
+        if order.trailing_as_percentage:
+            factor = 1 - amount if order.direction == OrderDirection.SELL else 1 + amount
+            order.stop_price = market * factor
         else:
-            candidate = bar.low * (1 + amount) if order.trailing_as_percentage else bar.low + amount
-            order.stop_price = min(order.stop_price, candidate)
+            order.stop_price = market - amount if order.direction == OrderDirection.SELL else market + amount
     return None
 
 

@@ -31,11 +31,14 @@ from lean_runner.engine.enums import (
     AlgorithmStatus,
     BrokerageName,
     DataNormalizationMode,
+    DelistingType,
+    IndicatorStatus,
     InsightDirection,
     Market,
     MovingAverageType,
     OrderDirection,
     OrderField,
+    OrderRequestStatus,
     OrderResponseErrorCode,
     OrderStatus,
     OrderType,
@@ -47,23 +50,36 @@ from lean_runner.engine.enums import (
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
 from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
 from lean_runner.engine.indicators import *
+from lean_runner.engine.interest_rate_models import (
+    ConstantRiskFreeRateInterestRateModel,
+    FuncRiskFreeRateInterestRateModel,
+)
 from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,
+    LimitIfTouchedOrder,
+    LimitOrder,
+    MarketOnCloseOrder,
+    MarketOnOpenOrder,
+    MarketOrder,
     Order,
     OrderEvent,
     OrderFee,
     OrderProperties,
     OrderResponse,
     OrderTicket,
+    StopLimitOrder,
+    StopMarketOrder,
     SubmitOrderRequest,
     TimeInForce,
+    TrailingStopOrder,
     UpdateOrderFields,
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import *
 from lean_runner.engine.securities import Equity, Security, SecurityHolding, SecurityManager
 from lean_runner.engine.securities_changes import SecurityChanges
+from lean_runner.engine.shortable import LocalDiskShortableProvider, NullShortableProvider
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 
 QCAlgorithmFramework = QCAlgorithm

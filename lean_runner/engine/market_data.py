@@ -137,8 +137,45 @@ class QuoteBar:
         return f"{self.symbol}: Bid: {self.bid} Ask: {self.ask}"
 
 
+@lean_names
+class KeyValuePair:
+    """What iterating a LEAN dictionary yields, as .NET's ``KeyValuePair``: ``kvp.key`` and ``kvp.value``."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key = key
+        self.value = value
+
+    def __iter__(self) -> Iterator[Any]:  # ``symbol, bar = kvp``
+        yield self.key
+        yield self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyValuePair) and self.key == other.key and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"[{self.key}, {self.value}]"
+
+
+def _symbol_of(key: Any) -> Any:
+    """A Security where a Symbol is expected stands for its Symbol (LEAN converts it implicitly)."""
+    symbol = getattr(key, "symbol", None)
+    return symbol if symbol is not None and not isinstance(key, str) else None
+
+
 class DataDictionary(dict[Any, Any]):
-    """A dict keyed by ``Symbol`` that also answers to ticker strings and LEAN's method names."""
+    """A dict keyed by ``Symbol`` that also answers to ticker strings and LEAN's method names.
+
+    Iterating it yields ``KeyValuePair`` objects (``kvp.key``, ``kvp.value``) as LEAN's dictionaries do;
+    ``keys()``, ``values()`` and ``items()`` are the Python views.
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        return (KeyValuePair(key, value) for key, value in dict.items(self))
 
     def contains_key(self, key: Any) -> bool:
         return key in self
@@ -169,6 +206,9 @@ class DataDictionary(dict[Any, Any]):
         try:
             return dict.__getitem__(self, key)
         except KeyError:
+            symbol = _symbol_of(key)
+            if symbol is not None and dict.__contains__(self, symbol):
+                return dict.__getitem__(self, symbol)
             raise KeyError(
                 f"'{key}' wasn't found in the Slice object, likely because there was no data for this "
                 f"time step. Check with data.contains_key(\"{key}\") first.") from None
@@ -315,11 +355,23 @@ class Slice:
         return self._all
 
     def __getitem__(self, key: Any) -> Any:
-        return self._merged()[key]
+        merged = self._merged()
+        if key in merged:
+            return dict.__getitem__(merged, key)
+        if self._auxiliary_only(key):
+            return None  # LEAN: a slice holding only a dividend or split for the symbol gives None
+        return merged[key]
+
+    def _auxiliary_only(self, key: Any) -> bool:
+        symbol = _symbol_of(key)
+        return any(aux is not None and (key in aux or (symbol is not None and symbol in aux))
+                   for aux in (self._dividends, self._splits))
 
     def __contains__(self, key: Any) -> bool:
         if self._custom and any(symbol == key for symbol, _ in self._custom):
             return True
+        if (self._dividends or self._splits) and self._auxiliary_only(key):
+            return True  # LEAN's slice holds the symbol (its value is None)
         if self._bars is not None or self._quote_bars is not None:
             return key in self.bars or key in self.quote_bars
         return any(s.symbol == key for s in self._trade_securities) or \
@@ -335,7 +387,8 @@ class Slice:
         return key in self
 
     def get(self, key: Any, default: Any = None) -> Any:
-        return self._merged().get(key, default)
+        # Through __getitem__: a symbol with only auxiliary data in the slice gives None, as in LEAN.
+        return self[key] if self.__contains__(key) else default
 
     def try_get_value(self, key: Any) -> tuple[bool, Any]:
         value = self._merged().get(key)

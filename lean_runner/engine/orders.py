@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.dotnet_format import smart_round
-from lean_runner.engine.enums import OrderDirection, OrderField, OrderResponseErrorCode, OrderStatus, OrderType
+from lean_runner.engine.enums import (
+    OrderDirection,
+    OrderField,
+    OrderRequestStatus,
+    OrderResponseErrorCode,
+    OrderStatus,
+    OrderType,
+)
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.symbol import Symbol
 
@@ -164,6 +171,66 @@ class Order(PascalCaseAttributes):
 
 
 @lean_names
+class MarketOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class LimitOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class StopMarketOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class StopLimitOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class MarketOnOpenOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class MarketOnCloseOrder(Order):
+    """``MarketOnCloseOrder.submission_time_buffer``: how long before the close submissions are refused
+    (15.5 minutes by default; algorithms may change it, as in LEAN)."""
+
+    __slots__ = ()
+    DEFAULT_SUBMISSION_TIME_BUFFER = timedelta(minutes=15.5)
+    submission_time_buffer = DEFAULT_SUBMISSION_TIME_BUFFER
+
+
+@lean_names
+class LimitIfTouchedOrder(Order):
+    __slots__ = ()
+
+
+@lean_names
+class TrailingStopOrder(Order):
+    __slots__ = ()
+
+
+ORDER_CLASSES: dict[int, type[Order]] = {
+    OrderType.MARKET: MarketOrder, OrderType.LIMIT: LimitOrder, OrderType.STOP_MARKET: StopMarketOrder,
+    OrderType.STOP_LIMIT: StopLimitOrder, OrderType.MARKET_ON_OPEN: MarketOnOpenOrder,
+    OrderType.MARKET_ON_CLOSE: MarketOnCloseOrder, OrderType.LIMIT_IF_TOUCHED: LimitIfTouchedOrder,
+    OrderType.TRAILING_STOP: TrailingStopOrder,
+}
+
+
+def new_order(order_id: int, symbol: Symbol, quantity: float, order_type: int, time_utc: datetime, tag: str = "",
+              properties: OrderProperties | None = None) -> Order:
+    """An order of LEAN's class for its type, so ``type(order) is LimitOrder`` holds as in LEAN."""
+    return ORDER_CLASSES.get(int(order_type), Order)(order_id, symbol, quantity, order_type, time_utc, tag,
+                                                     properties)
+
+
+@lean_names
 class CashAmount(PascalCaseAttributes):
     __slots__ = ("amount", "currency")
 
@@ -312,8 +379,8 @@ class UpdateOrderFields(PascalCaseAttributes):
 class SubmitOrderRequest(PascalCaseAttributes):
     """A request to place an order, for ``self.transactions.add_order(request)``."""
 
-    __slots__ = ("limit_price", "order_type", "properties", "quantity", "security_type", "stop_price", "symbol",
-                 "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
+    __slots__ = ("limit_price", "order_type", "properties", "quantity", "response", "security_type", "status",
+                 "stop_price", "symbol", "tag", "time", "trailing_amount", "trailing_as_percentage", "trigger_price")
 
     def __init__(self, order_type: int, security_type: int, symbol: Symbol, quantity: float, stop_price: float,
                  limit_price: float, time: datetime | float | None = None, tag: str = "",
@@ -332,6 +399,8 @@ class SubmitOrderRequest(PascalCaseAttributes):
         self.trigger_price = float(trigger_price)
         self.trailing_amount = float(trailing_amount)
         self.trailing_as_percentage = trailing_as_percentage
+        self.response: OrderResponse | None = None
+        self.status = OrderRequestStatus.UNPROCESSED
 
 
 @lean_names
@@ -346,6 +415,19 @@ class OrderTicket(PascalCaseAttributes):
         self._order = order
         self.order_events: list[OrderEvent] = []
         self.submit_request = submit_request
+
+    @staticmethod
+    def invalid_submit_request(manager: SecurityTransactionManager, request: SubmitOrderRequest,
+                               response: OrderResponse) -> OrderTicket:
+        """The ticket LEAN returns for a request rejected before it became an order: status Invalid, the
+        response's order id (LEAN's -10 for a request never numbered), not counted in Total Orders."""
+        request.response = response
+        request.status = OrderRequestStatus.ERROR
+        order = new_order(response.order_id, request.symbol, request.quantity, request.order_type,
+                      request.time if isinstance(request.time, datetime) else datetime.min, request.tag,
+                      request.properties)
+        order.status = OrderStatus.INVALID
+        return OrderTicket(manager, order, request)
 
     @property
     def order_id(self) -> int:

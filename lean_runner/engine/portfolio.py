@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from lean_runner.engine.market_data import KeyValuePair
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.securities import Security, SecurityHolding, SecurityManager, missing_security_error
 
@@ -48,7 +50,13 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
 
     # --- dictionary access (the dict's own, plus LEAN's names) ------------------------------
     def __missing__(self, key: Any) -> SecurityHolding:
+        if isinstance(key, Security) and dict.__contains__(self, key.symbol):
+            return dict.__getitem__(self, key.symbol)  # a Security stands for its Symbol, as in LEAN
         raise missing_security_error(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        # LEAN's portfolio enumerates KeyValuePair<Symbol, SecurityHolding>: ``kvp.key``, ``kvp.value``.
+        return (KeyValuePair(key, value) for key, value in dict.items(self))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         raise TypeError("The portfolio's holdings follow its securities; add one with self.add_equity(...).")

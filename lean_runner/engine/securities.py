@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.enums import DataNormalizationMode, Resolution, SecurityType
-from lean_runner.engine.market_data import QuoteBar, TradeBar
+from lean_runner.engine.market_data import KeyValuePair, QuoteBar, TradeBar
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
+from lean_runner.engine.shortable import NullShortableProvider, shortable_quantity
 from lean_runner.engine.symbol import Symbol
 
 # Security._quote_index when the latest quote bar is the quote source's bar at the clock's time.
@@ -152,11 +153,12 @@ class SecurityHolding(PascalCaseAttributes):
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
-    __slots__ = ("_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source", "_trade_bar",
-                 "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode", "exchange",
-                 "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings", "is_delisted",
-                 "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
-                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
+    # ``__dict__``: LEAN securities are dynamic objects on which algorithms store their own properties.
+    __slots__ = ("__dict__", "_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source",
+                 "_trade_bar", "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode",
+                 "exchange", "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings",
+                 "is_delisted", "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
+                 "shortable_provider", "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -191,6 +193,7 @@ class Security(PascalCaseAttributes):
         self.slippage_model: Any = None
         self.buying_power_model: Any = None
         self.settlement_model: Any = None
+        self.shortable_provider: Any = NullShortableProvider()
 
     @property
     def type(self) -> int:
@@ -244,6 +247,19 @@ class Security(PascalCaseAttributes):
     def set_slippage_model(self, model: Any) -> None:
         self.slippage_model = model
 
+    def set_shortable_provider(self, provider: Any) -> None:
+        self.shortable_provider = provider
+
+    @property
+    def shortable(self) -> bool:
+        """Whether any shares can be shorted now (holdings and open orders aside), as LEAN's Equity.Shortable."""
+        quantity = shortable_quantity(self)
+        return quantity is None or quantity > 0
+
+    @property
+    def total_shortable_quantity(self) -> int | None:
+        return shortable_quantity(self)
+
     def set_buying_power_model(self, model: Any) -> None:
         self.buying_power_model = model
 
@@ -252,6 +268,39 @@ class Security(PascalCaseAttributes):
             raise NotImplementedError(
                 "Security.set_data_normalization_mode: only DataNormalizationMode.ADJUSTED (LEAN's default) "
                 "is supported by the embedded engine.")
+
+    # --- custom properties (LEAN's Security is a DynamicObject) ---------------------------------
+    # ``security.slow_ema = x``, ``security.add("slow_ema", x)`` and ``security["slow_ema"] = x`` are one store.
+    def add(self, key: str, value: Any) -> None:
+        self.__dict__[str(key)] = value
+
+    def set(self, key: str, value: Any) -> None:
+        self.__dict__[str(key)] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.__dict__[str(key)] = value
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.__dict__[str(key)]
+        except KeyError:
+            raise KeyError(f"{self.symbol} has no custom property '{key}'; set it with "
+                           f"security.add('{key}', value) or security['{key}'] = value.") from None
+
+    @property
+    def get(self) -> CustomPropertyGetter:
+        """``security.get("key")`` or, typed as in LEAN, ``security.get[ExponentialMovingAverage]("key")``."""
+        return CustomPropertyGetter(self)
+
+    def try_get(self, key: str) -> tuple[bool, Any]:
+        value = self.__dict__.get(str(key))
+        return (str(key) in self.__dict__), value
+
+    def remove(self, key: str) -> bool:
+        return self.__dict__.pop(str(key), _MISSING) is not _MISSING
+
+    def clear(self) -> None:
+        self.__dict__.clear()
 
     # --- latest data ------------------------------------------------------------------------
     def set_trade_source(self, source: Any, index: int, close: float) -> None:
@@ -392,6 +441,29 @@ class Security(PascalCaseAttributes):
 
 Equity = Security
 
+_MISSING = object()
+
+
+class CustomPropertyGetter:
+    """``security.get(key)`` and ``security.get[SomeType](key)``: a custom property, checked against the type."""
+
+    __slots__ = ("_security",)
+
+    def __init__(self, security: Security) -> None:
+        self._security = security
+
+    def __call__(self, key: str) -> Any:
+        return self._security[key]
+
+    def __getitem__(self, expected_type: Any) -> Any:
+        def typed(key: str) -> Any:
+            value = self._security[key]
+            if isinstance(expected_type, type) and not isinstance(value, expected_type):
+                raise TypeError(f"{self._security.symbol}'s custom property '{key}' is a {type(value).__name__}, "
+                                f"not a {expected_type.__name__}.")
+            return value
+        return typed
+
 
 def missing_security_error(key: Any) -> KeyError:
     return KeyError(f"'{key}' was not found in the securities collection; add it first with "
@@ -426,7 +498,13 @@ class SecurityManager(dict[Any, Security]):
             dict.__delitem__(self._holdings_mirror, key)
 
     def __missing__(self, key: Any) -> Security:
+        if isinstance(key, Security) and dict.__contains__(self, key.symbol):
+            return dict.__getitem__(self, key.symbol)  # a Security stands for its Symbol, as in LEAN
         raise missing_security_error(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        # LEAN's SecurityManager enumerates KeyValuePair<Symbol, Security>: ``kvp.key``, ``kvp.value``.
+        return (KeyValuePair(key, value) for key, value in dict.items(self) if isinstance(key, Symbol))
 
     def contains_key(self, key: Any) -> bool:
         return key in self

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lean_runner.engine.data.interest_rate import InterestRateProvider
+from lean_runner.engine.interest_rate_models import rate_function
 from lean_runner.engine.statistics.capacity import CapacityBar, CapacityEstimator
 from lean_runner.engine.statistics.performance import StatisticsInputs, compute_portfolio_statistics
 from lean_runner.engine.statistics.summary import build_summary, format_statistics_for_json
@@ -137,9 +138,13 @@ class StatisticsCollector:
             starting_capital=self.start_equity,
             transaction_pnls=records,
             portfolio_turnover=[float(v or 0.0) for _, v in sampler.turnover.values],
-            risk_free_rate=self._interest_rate.rate,
+            risk_free_rate=self._risk_free_rate(),
             trading_days_per_year=int(self._algorithm.settings.trading_days_per_year),
         )
+
+    def _risk_free_rate(self) -> Any:
+        model = self._algorithm.__dict__.get("_risk_free_interest_rate_model")
+        return self._interest_rate.rate if model is None else rate_function(model)
 
     def summary(self, final: bool = True, extras: dict[str, str] | None = None) -> dict[str, str]:
         stats = compute_portfolio_statistics(self.inputs())

@@ -37,15 +37,37 @@ class SecurityIdentifier:
 class Symbol:
     """A security's identity. Compares and hashes equal to its ticker string, so ``data["SPY"]`` works."""
 
-    __slots__ = ("_hash", "id", "security_type", "value")
+    __slots__ = ("_definition", "_hash", "id", "security_type", "value")
 
-    def __init__(self, value: str, sid: SecurityIdentifier, security_type: int = SecurityType.EQUITY) -> None:
+    def __init__(self, value: str, sid: SecurityIdentifier, security_type: int = SecurityType.EQUITY,
+                 definition: Any = None) -> None:
         self.value = value.upper()
         self.id = sid
         self.security_type = security_type
+        self._definition = definition  # industry identifiers from security-database.csv, if listed
         # Equities hash like their ticker so data["SPY"] works; custom data (type Base) shares a ticker with
         # its equity, so it hashes apart and is found by its Symbol object only.
         self._hash = hash(self.value) if int(security_type) != 0 else hash((self.value, "custom"))
+
+    @property
+    def cusip(self) -> str | None:
+        return self._definition.cusip if self._definition else None
+
+    @property
+    def composite_figi(self) -> str | None:
+        return self._definition.composite_figi if self._definition else None
+
+    @property
+    def sedol(self) -> str | None:
+        return self._definition.sedol if self._definition else None
+
+    @property
+    def isin(self) -> str | None:
+        return self._definition.isin if self._definition else None
+
+    @property
+    def cik(self) -> int | None:
+        return self._definition.cik if self._definition else None
 
     @property
     def permtick(self) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lean_runner.engine.clock import AlgorithmClock
-from lean_runner.engine.enums import OrderResponseErrorCode, OrderStatus, OrderType
+from lean_runner.engine.enums import OrderDirection, OrderRequestStatus, OrderResponseErrorCode, OrderStatus, OrderType
 from lean_runner.engine.fees import compute_fee
 from lean_runner.engine.fills import EquityFillModel
 from lean_runner.engine.naming import lean_names
@@ -22,9 +22,11 @@ from lean_runner.engine.orders import (
     OrderTicket,
     SubmitOrderRequest,
     UpdateOrderFields,
+    new_order,
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.securities import Security, SecurityManager
+from lean_runner.engine.shortable import is_shortable, shortable_quantity
 
 FillListener = Callable[[Security, Order, OrderEvent], None]
 EventListener = Callable[[OrderEvent], None]
@@ -96,7 +98,7 @@ class SecurityTransactionManager:
     def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
         """Register an order (it counts toward Total Orders), check it, and fill market orders at once."""
         security = self._securities[request.symbol]
-        order = Order(len(self._orders) + 1, security.symbol, request.quantity, request.order_type,
+        order = new_order(len(self._orders) + 1, security.symbol, request.quantity, request.order_type,
                       self._clock.utc_time, request.tag, request.properties or OrderProperties())
         if request.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
             order.limit_price = request.limit_price
@@ -114,6 +116,17 @@ class SecurityTransactionManager:
         self._tickets[order.id] = ticket
         self._submitted_local[order.id] = self._clock.local_time
 
+        open_quantity = self.get_open_orders_remaining_quantity(security.symbol)
+        if request.quantity < 0 and not is_shortable(security, request.quantity, open_quantity):
+            # LEAN's transaction handler: counted, invalid from the start, tagged with the reason.
+            message = self._shortable_message(security, request.quantity)
+            order.tag = message
+            request.response = OrderResponse(order.id, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY, message)
+            request.status = OrderRequestStatus.ERROR
+            self._invalidate(order, message)
+            return ticket
+        request.response = OrderResponse(order.id)
+        request.status = OrderRequestStatus.PROCESSED
         if not self.has_sufficient_buying_power(security, order):
             self._invalidate(order, self._insufficient_buying_power_message(security, order))
             return ticket
@@ -123,6 +136,11 @@ class SecurityTransactionManager:
         if order.type == OrderType.MARKET:
             self._try_fill(security, order)
         return ticket
+
+    @staticmethod
+    def _shortable_message(security: Security, quantity: float) -> str:
+        return (f"Order exceeds shortable quantity {shortable_quantity(security) or 0} for Symbol "
+                f"{security.symbol} requested {quantity})")
 
     def has_sufficient_buying_power(self, security: Security, order: Order) -> bool:
         """LEAN's margin check: reducing orders always pass; others need initial margin plus fees."""
@@ -228,9 +246,23 @@ class SecurityTransactionManager:
     # --- updates and cancels -------------------------------------------------------------
     def update_order(self, order: Order, fields: UpdateOrderFields) -> OrderResponse:
         if order.status in CLOSED_STATUSES:
-            return OrderResponse(order.id, OrderResponseErrorCode.INVALID_ORDER_STATUS,
-                                 f"Unable to update order with id {order.id} because it already has "
-                                 f"{OrderStatus(order.status).name} status.")
+            tag_only = (fields.quantity is None and fields.limit_price is None and fields.stop_price is None
+                        and fields.trigger_price is None and fields.trailing_amount is None)
+            if not tag_only:
+                return OrderResponse(order.id, OrderResponseErrorCode.INVALID_ORDER_STATUS,
+                                     f"Unable to update order with id {order.id} because it already has "
+                                     f"{OrderStatus(order.status).name} status.")
+            # LEAN lets a closed order's tag change; nothing reaches the brokerage, so no event is sent.
+            if fields.tag is not None:
+                order.tag = fields.tag
+            return OrderResponse(order.id)
+        quantity = order.quantity if fields.quantity is None else float(fields.quantity)
+        if order.direction == OrderDirection.SELL or quantity < 0:
+            security = self._securities[order.symbol]
+            others = sum(o.quantity for o in self.get_open_orders(order.symbol) if o.id != order.id)
+            if not is_shortable(security, quantity, others):
+                return OrderResponse(order.id, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY,
+                                     self._shortable_message(security, order.quantity))
         if fields.quantity is not None:
             order.quantity = float(fields.quantity)
         if fields.limit_price is not None:

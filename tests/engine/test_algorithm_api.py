@@ -28,6 +28,11 @@ def _run(file_name: str, algorithm_id: str, tmp_path: Path, lean_data: Path, par
     ("schedule_and_consolidate.py", "schedule checks passed"),
     ("remove_and_add_again.py", "re-add checks passed"),
     ("changes_from_on_data.py", "on_data changes checks passed"),
+    ("lean_forms.py", "lean forms checks passed"),
+    ("auxiliary_only_slice.py", "auxiliary slice checks passed"),
+    ("hour_bar_market_order.py", "hour bar market order checks passed"),
+    ("set_holdings_targets.py", "set_holdings targets checks passed"),
+    ("dotnet_forms.py", "dotnet forms checks passed"),
 ])
 def test_algorithm_checks_pass(file_name: str, marker: str, tmp_path: Path, lean_data: Path,
                                parse_cache: Path) -> None:
@@ -83,3 +88,17 @@ def test_closed_trades_excursions_cover_every_price_the_position_saw(tmp_path: P
         assert trade["symbol"]["value"] == mine["symbol"]
         assert trade["mae"] == pytest.approx(mine["mae"], abs=0.006), mine
         assert trade["mfe"] == pytest.approx(mine["mfe"], abs=0.006), mine
+
+
+def test_statistics_use_the_algorithms_risk_free_rate_model(tmp_path: Path, lean_data: Path,
+                                                             parse_cache: Path) -> None:
+    statistics = {}
+    for model in ("default", "constant", "function"):
+        (tmp_path / model).mkdir()
+        outcome = _run("risk_free_model.py", "rf", tmp_path / model, lean_data, parse_cache, {"model": model})
+        assert outcome.status == "Completed", outcome.error
+        statistics[model] = outcome.statistics
+    # 2013's rate in the data folder is 0.75%: a constant 0.75% model gives the same statistics.
+    assert statistics["constant"] == statistics["default"]
+    assert float(statistics["function"]["Sharpe Ratio"]) < float(statistics["default"]["Sharpe Ratio"])
+    assert statistics["function"]["Net Profit"] == statistics["default"]["Net Profit"]

@@ -20,6 +20,7 @@ from lean_runner.engine.naming import lean_names, to_snake
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import ScheduleManager
 from lean_runner.engine.securities import Security, SecurityManager
+from lean_runner.engine.shortable import is_shortable, shortable_quantity
 from lean_runner.engine.transactions import SecurityTransactionManager
 
 END_OF_DAY = time(23, 59, 59, 999999)
@@ -251,6 +252,17 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             security.set_leverage(leverage)
 
     @property
+    def risk_free_interest_rate_model(self) -> Any:
+        """The model the statistics take the risk-free rate from (the data folder's rates by default)."""
+        model = self.__dict__.get("_risk_free_interest_rate_model")
+        if model is None and self._runtime is not None:
+            return self._runtime.data.interest_rate
+        return model
+
+    def set_risk_free_interest_rate_model(self, model: Any) -> None:
+        self.__dict__["_risk_free_interest_rate_model"] = model
+
+    @property
     def brokerage_model(self) -> Any:
         return DefaultBrokerageModel(self._account_type)
 
@@ -316,6 +328,40 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
             self.liquidate(security.symbol, tag=tag or "Removed")
         self._require_runtime().remove_security(security)
         return True
+
+    # --- shorting ---------------------------------------------------------------------------------
+    def shortable(self, symbol: Any, short_quantity: float | None = None, update_order_id: int | None = None) -> bool:
+        """Whether ``short_quantity`` more can be shorted (with holdings and open orders), as LEAN's Shortable."""
+        security = self.securities[symbol]
+        if short_quantity is None:
+            return bool(security.shortable)
+        open_quantity = sum(o.quantity for o in self.transactions.get_open_orders(security.symbol)
+                            if update_order_id is None or o.id != update_order_id)
+        return is_shortable(security, short_quantity, open_quantity)
+
+    def shortable_quantity(self, symbol: Any) -> int:
+        return shortable_quantity(self.securities[symbol]) or 0
+
+    # --- industry identifiers (security-database.csv) ---------------------------------------------
+    def _symbol_for(self, symbol: Any) -> Any:
+        return self.securities[symbol].symbol
+
+    def cusip(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).cusip
+
+    def composite_figi(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).composite_figi
+
+    def sedol(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).sedol
+
+    def isin(self, symbol: Any) -> str | None:
+        return self._symbol_for(symbol).isin
+
+    def cik(self, symbol: Any) -> int | None:
+        return self._symbol_for(symbol).cik
+
+    CUSIP, CompositeFIGI, SEDOL, ISIN, CIK = cusip, composite_figi, sedol, isin, cik
 
     def _exchange_hours_for(self, symbol: Any) -> Any:
         return self._require_runtime().exchange_hours(symbol)

@@ -11,6 +11,7 @@ from lean_runner.engine.indicators import (
     AverageTrueRange,
     BollingerBands,
     ExponentialMovingAverage,
+    Identity,
     IndicatorBase,
     LinearWeightedMovingAverage,
     Maximum,
@@ -215,6 +216,15 @@ class IndicatorHelpersMixin:
              selector: Any = None) -> RateOfChangePercent:
         name = self.create_indicator_name(symbol, f"ROCP({int(period)})", resolution)
         return self._initialize_indicator(symbol, RateOfChangePercent(name, int(period)), resolution, selector)
+
+    def identity(self, symbol: Any, resolution: Any = None, selector: Any = None,
+                 field_name: str | None = None) -> Identity:
+        """Each bar's selected value, unchanged: ``identity("SPY", Resolution.MINUTE, Field.CLOSE)``; named like
+        LEAN's ``CreateIndicatorName(symbol, field_name or "close", resolution)``."""
+        if callable(resolution) and not isinstance(resolution, int):
+            resolution, selector = None, resolution  # LEAN's identity(symbol, selector) overload
+        name = self.create_indicator_name(symbol, field_name or "close", resolution)
+        return self._initialize_indicator(symbol, Identity(name), resolution, selector)
 
     # --- windows ---------------------------------------------------------------------------------
     def max(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Maximum:

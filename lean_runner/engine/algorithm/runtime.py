@@ -11,6 +11,8 @@ from lean_runner.engine.securities import Security
 class AlgorithmRuntime(Protocol):
     """The engine side of ``QCAlgorithm``: securities, data, messages, charts and statistics."""
 
+    data: Any  # the run's DataServices (market hours, factor files, interest rates...)
+
     def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
                      extended_market_hours: bool, data_normalization_mode: Any) -> Security: ...
 

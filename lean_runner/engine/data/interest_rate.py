@@ -7,7 +7,7 @@ value and days after the last take the last. Without a file the rate is 1%.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,10 @@ class InterestRateProvider:
         query = np.asarray(days, dtype="datetime64[D]")
         index = np.searchsorted(self.days, query, side="right") - 1
         return self.values[np.clip(index, 0, self.values.size - 1)]
+
+    def get_interest_rate(self, when: date) -> float:
+        """LEAN's ``IRiskFreeInterestRateModel.GetInterestRate``: the rate on ``when``'s date."""
+        return self.rate(when.date() if isinstance(when, datetime) else when)
 
     def rate(self, day: date) -> float:
         """Rate in force on ``day`` as a fraction (0.0075 for 0.75%)."""

@@ -6,6 +6,7 @@ from lean_runner.engine.indicators.bollinger import BollingerBands
 from lean_runner.engine.indicators.composite import CompositeIndicator, ConstantIndicator, IndicatorExtensions
 from lean_runner.engine.indicators.deviation import StandardDeviation, Variance
 from lean_runner.engine.indicators.extrema import Maximum, Minimum
+from lean_runner.engine.indicators.field import Field, IndicatorResult
 from lean_runner.engine.indicators.functional import FunctionalIndicator
 from lean_runner.engine.indicators.macd import Identity, MovingAverageConvergenceDivergence
 from lean_runner.engine.indicators.moving_averages import (
@@ -36,11 +37,13 @@ __all__ = [
     "ConstantIndicator",
     "Delay",
     "ExponentialMovingAverage",
+    "Field",
     "FunctionalIndicator",
     "Identity",
     "IndicatorBase",
     "IndicatorDataPoint",
     "IndicatorExtensions",
+    "IndicatorResult",
     "LinearWeightedMovingAverage",
     "Maximum",
     "Minimum",

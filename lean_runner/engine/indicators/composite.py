@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from lean_runner.engine.indicators.base import IndicatorBase, IndicatorDataPoint
+from lean_runner.engine.indicators.field import result_value
 from lean_runner.engine.naming import lean_names
 
-Composer = Callable[[IndicatorBase, IndicatorBase], "float | None"]
-"""``(left, right) -> value``; ``None`` is LEAN's ``MathError`` status (no new value)."""
+Composer = Callable[[IndicatorBase, IndicatorBase], Any]
+"""``(left, right) -> value`` or an ``IndicatorResult``; ``None`` (or a non-success status) is no new value."""
 
 
 def format_decimal(value: float) -> str:
@@ -95,10 +96,10 @@ class CompositeIndicator(IndicatorBase):
         self._new_left = self._new_right = False
 
     def _validate_and_compute(self, input: Any) -> float | None:
-        return self._composer(self.left, self.right)
+        return result_value(self._composer(self.left, self.right))
 
     def compute_next_value(self, input: Any) -> float:
-        return float(self._composer(self.left, self.right) or 0.0)
+        return result_value(self._composer(self.left, self.right)) or 0.0
 
     def reset(self) -> None:
         self.left.reset()

@@ -70,7 +70,7 @@ class OrdersApiAlgorithm(QCAlgorithm):
         elif self.step == 2 and t.hour == 15 and t.minute == 50:
             self.step = 3
             too_late = self.market_on_close_order("SPY", 1)
-            assert too_late is None  # inside the 15.5 minute buffer: rejected, not counted
+            assert too_late.status == OrderStatus.INVALID  # inside the 15.5 minute buffer: rejected, not counted
             request = SubmitOrderRequest(OrderType.MARKET, SecurityType.EQUITY, self.spy, 2, 0, 0, self.utc_time,
                                          "via add_order")
             ticket = self.transactions.add_order(request)

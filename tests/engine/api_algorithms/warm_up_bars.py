@@ -16,10 +16,12 @@ class WarmUpBarsAlgorithm(QCAlgorithm):
 
     def OnData(self, data):
         if self.IsWarmingUp:
-            if data.ContainsKey("SPY"):  # the SPY ex-dividend date in the window brings a bar-less slice too
+            # The SPY ex-dividend date in the window brings a bar-less slice too (it contains SPY, as in LEAN).
+            if data.Bars.ContainsKey("SPY"):
                 self.warm_bars += 1
             if self.refused is None:
-                self.refused = self.MarketOrder("SPY", 1) is None
+                ticket = self.MarketOrder("SPY", 1)
+                self.refused = ticket.Status == OrderStatus.Invalid and ticket.OrderId == -10
             return
         assert self.sma.IsReady, "the SMA must be ready once warm-up has fed it 20 bars"
         if not self.Portfolio.Invested:

@@ -170,3 +170,37 @@ def test_inputs_older_than_the_previous_one_are_ignored() -> None:
     sma.update(point)
     sma.update(point)  # the very same input twice counts once
     assert sma.samples == 2 and sma.current.value == 7.0
+
+
+def test_composite_accepts_an_indicator_result_and_skips_non_success() -> None:
+    from datetime import datetime
+
+    from lean_runner.engine.enums import IndicatorStatus
+    from lean_runner.engine.indicators import CompositeIndicator, Identity, IndicatorResult
+
+    left, right = Identity("l"), Identity("r")
+
+    def composer(a, b):  # type: ignore[no-untyped-def]
+        total = a.current.value + b.current.value
+        return IndicatorResult(total) if total < 10 else IndicatorResult(total, IndicatorStatus.MATH_ERROR)
+
+    composite = CompositeIndicator("sum", left, right, composer)
+    left.update(datetime(2013, 10, 7, 9, 31), 2.0)
+    right.update(datetime(2013, 10, 7, 9, 31), 3.0)
+    assert composite.current.value == 5.0
+    left.update(datetime(2013, 10, 7, 9, 32), 8.0)
+    right.update(datetime(2013, 10, 7, 9, 32), 4.0)
+    assert composite.current.value == 5.0  # a MathError result leaves the value as it was
+
+
+def test_field_selectors_follow_lean_definitions() -> None:
+    from lean_runner.engine.indicators import Field
+    from lean_runner.engine.market_data import TradeBar
+
+    bar = TradeBar(None, None, 10.0, 14.0, 8.0, 12.0, 500)
+    assert (Field.OPEN(bar), Field.HIGH(bar), Field.LOW(bar), Field.CLOSE(bar), Field.VOLUME(bar)) == \
+        (10.0, 14.0, 8.0, 12.0, 500.0)
+    assert Field.AVERAGE(bar) == 11.0 and Field.MEDIAN(bar) == 11.0
+    assert Field.TYPICAL(bar) == (14 + 8 + 12) / 3 and Field.WEIGHTED(bar) == (14 + 8 + 24) / 4
+    assert Field.SEVEN_BAR(bar) == (20 + 14 + 8 + 36) / 7
+    assert Field.Close is Field.CLOSE

@@ -46,7 +46,7 @@ class IndicatorChecksAlgorithm(QCAlgorithm):
         self._custom_events += 1
 
     def on_data(self, data):
-        if not data.contains_key("SPY"):
+        if not data.bars.contains_key("SPY"):  # a dividend-only slice contains SPY with no bar, as in LEAN
             return
         bar = data["SPY"]
         self._closes.append(bar.close)

@@ -1,0 +1,92 @@
+"""LEAN's own Python regression algorithms, unmodified, run on the embedded engine.
+
+The algorithms are read from ``../shared/conformance/lean-regressions/`` (never copied into the project);
+``cases.json`` there holds the statistics LEAN itself prints for each. Every statistic except
+``OrderListHash`` must be equal. A case the engine cannot reproduce yet is a strict xfail whose reason
+names the differing statistics or the failure and the LEAN behaviour that is missing: when the engine
+learns it, the xfail turns into an error and the entry must be removed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lean_runner.engine.launcher import LaunchConfig, run_backtest
+
+REGRESSIONS = Path(__file__).resolve().parents[3].parent / "shared" / "conformance" / "lean-regressions"
+
+# LEAN's harness runs regressions with Launcher/config.json's parameters.
+LEAN_HARNESS_PARAMETERS = {"ema-fast": "10", "ema-slow": "20"}
+
+# case name -> None when every statistic matches, else why it does not (statistic and LEAN behaviour).
+CASES: dict[str, str | None] = {
+    "CallbackCommandRegressionAlgorithm": "imports IAlgorithm and uses LEAN's command API (add_command, "
+                                          "Command), which the engine lacks",
+    "ComboOrdersFillModelAlgorithm": "custom FillModel subclasses and combo orders are not implemented",
+    "CompositeIndicatorWorksAsExpectedRegressionAlgorithm": None,
+    "ConsolidateWithSizeAttributeRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
+    "ConvertToFrameworkAlgorithm": "the algorithm framework (emit_insights) is not implemented",
+    "CustomBuyingPowerModelAlgorithm": "custom BuyingPowerModel subclasses are not supported",
+    "CustomMarginInterestRateModelAlgorithm": "margin interest rate models are not implemented",
+    "CustomModelsAlgorithm": "custom fill, slippage and buying power models (ImmediateFillModel) missing",
+    "CustomPartialFillModelAlgorithm": "custom FillModel subclasses with partial fills are not supported",
+    "CustomSecurityDataFilterRegressionAlgorithm": "SecurityDataFilter and set_data_filter missing",
+    "CustomShortableProviderRegressionAlgorithm": None,
+    "DelistingEventsAlgorithm": "slice dictionaries do not yield .key/.value pairs; delisting events missing",
+    "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
+    "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
+    "GetParameterRegressionAlgorithm": None,
+    "HourReverseSplitRegressionAlgorithm": None,
+    "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
+    "IndicatorVolatilityModelAlgorithm": "DataNormalizationMode.RAW not supported",
+    "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
+    "IndustryStandardSecurityIdentifiersRegressionAlgorithm": None,
+    "MarketImpactSlippageModelRegressionAlgorithm": "MarketImpactSlippageModel missing",
+    "MarketOnCloseOrderBufferExtendedMarketHoursRegressionAlgorithm": None,
+    "OnWarmupFinishedNoWarmup": None,
+    "SecurityCustomPropertiesAlgorithm": None,
+    "SetCustomSettlementModelRegressionAlgorithm": "its parent imports CustomBrokerageModelRegressionAlgorithm, "
+                                                   "which is not part of the suite",
+    "SetEquityDataNormalizationModeOnAddEquity": "DataNormalizationMode.RAW and TOTAL_RETURN not supported",
+    "ShortInterestFeeRegressionAlgorithm": "short interest (set_shortable_provider, fee models) missing",
+    "ShortableProviderOrdersRejectedRegressionAlgorithm": None,
+}
+
+
+@pytest.fixture(scope="module")
+def regression_cases() -> dict[str, dict]:
+    index = REGRESSIONS / "cases.json"
+    if not index.is_file():
+        pytest.fail(f"LEAN's regression algorithms not found at {REGRESSIONS}; the suite needs ../shared beside "
+                    f"the project.")
+    return {case["name"]: case for case in json.loads(index.read_text())}
+
+
+def test_every_regression_case_is_in_the_table(regression_cases: dict[str, dict]) -> None:
+    assert sorted(regression_cases) == sorted(CASES)
+
+
+def _params() -> list[object]:
+    return [pytest.param(name, id=name, marks=[] if reason is None else [pytest.mark.xfail(strict=True,
+                                                                                            reason=reason)])
+            for name, reason in sorted(CASES.items())]
+
+
+@pytest.mark.parametrize("name", _params())
+def test_unmodified_lean_regression_matches_lean_statistics(name: str, regression_cases: dict[str, dict],
+                                                            lean_data: Path, tmp_path: Path,
+                                                            parse_cache: Path) -> None:
+    case = regression_cases[name]
+    expected = {key: value for key, value in case["expected_statistics"].items() if key != "OrderListHash"}
+    config = LaunchConfig(algorithm_location=REGRESSIONS / case["file"], algorithm_type_name=name,
+                          algorithm_id=name, data_folder=lean_data, results_folder=tmp_path,
+                          cache_folder=parse_cache, parameters=dict(LEAN_HARNESS_PARAMETERS))
+    with open(tmp_path / "console.txt", "w") as console:
+        outcome = run_backtest(config, stream=console)
+    assert outcome.status == "Completed", f"{name}: {outcome.error}"
+    actual = outcome.statistics
+    mismatches = {key: (actual.get(key), value) for key, value in expected.items() if actual.get(key) != value}
+    assert not mismatches, f"{name}: (ours, LEAN's) per statistic: {mismatches}"
