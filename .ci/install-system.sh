@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System parts the runner tests need, installed and started idempotently (fast when already there):
 # Docker Engine (docker.io) with dockerd running, mmdebstrap and the local engine base image,
-# PostgreSQL with the test role and database. Run as root before `make test`.
+# PostgreSQL with the test role and database, Chromium for the dashboard's browser tests. Run as root before `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ missing=()
 command -v dockerd > /dev/null || missing+=(docker.io)
 command -v mmdebstrap > /dev/null || missing+=(mmdebstrap)
 ls /usr/lib/postgresql/*/bin/postgres > /dev/null 2>&1 || missing+=(postgresql)
+command -v chromium > /dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -qq
@@ -53,4 +54,4 @@ fi
 # built from the current sources by the test session (layer-cached).
 bash scripts/build-base-image.sh
 
-log "ready: docker $(docker version --format '{{.Server.Version}}'), PostgreSQL $version, base image present"
+log "ready: docker $(docker version --format '{{.Server.Version}}'), PostgreSQL $version, $(chromium --version), base image present"
