@@ -22,6 +22,7 @@ from lean_runner.runners.base import LineSink, RunExit, RunRef
 from lean_runner.runners.errors import EngineUnavailableError
 from lean_runner.runners.lean_config import build_lean_config, local_config_paths, write_lean_config
 from lean_runner.runners.request import RunPlan
+from lean_runner.runners.warm_pool import WarmEnginePool, WarmRun
 
 _MEMORY_SIZE = re.compile(r"(\d+(?:\.\d+)?)(?:([kmg])b?|b)?", re.IGNORECASE)
 _UNIT_BYTES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -173,15 +174,20 @@ class LocalRunner:
     ``memory_limit`` is the containers' memory setting in Docker's syntax (``"4g"``,
     ``"512m"``; None or ``""`` for none), applied to each engine process; a bad value raises
     ValueError here, before any run. A run that exhausts it exits with ``oom_killed=True``.
+    ``warm_pool`` (the ``WORKBENCH_WARM_WORKERS`` setting): runs fork from a warm engine server
+    instead of starting a new interpreter each (see :mod:`.warm_pool`); None = a new process per run.
     """
 
     engine = "local"
 
     def __init__(self, *, python: str = sys.executable, environment: Mapping[str, str] | None = None,
-                 memory_limit: str | None = None) -> None:
+                 memory_limit: str | None = None, warm_pool: WarmEnginePool | None = None) -> None:
         self._python = python
         self._environment = dict(os.environ if environment is None else environment)
         self.memory_limit_bytes = parse_memory_size(memory_limit)
+        self.warm_pool = warm_pool
+        if warm_pool is not None:
+            warm_pool.memory_limit = self.memory_limit_bytes
 
     def image_for(self, plan_image: str | None) -> str | None:
         return None
@@ -189,9 +195,11 @@ class LocalRunner:
     def image_id(self, image: str) -> str | None:
         return None
 
-    def start(self, plan: RunPlan, on_line: LineSink) -> LocalRun:
+    def start(self, plan: RunPlan, on_line: LineSink) -> LocalRun | WarmRun:
         config = build_lean_config(plan, local_config_paths(plan))
         config_path = write_lean_config(plan.result_folder, config)
+        if self.warm_pool is not None:
+            return self.warm_pool.start(config_path, on_line, cwd=plan.result_folder)
         try:
             process = subprocess.Popen(
                 engine_command(self._python, config_path, self.memory_limit_bytes),
