@@ -149,7 +149,7 @@ class ParameterOptimizer:
         notify = on_event or (lambda event: None)
         result = OptimizationResult(optimization_id=optimization_id_of(folder), folder=folder, spec=spec,
                                     started_at=_now())
-        context = self._prepare(spec, project, folder)
+        context = self.prepare_folder(spec, project, folder)
         log = _OptimizerLog(folder / "log.txt")
         _write_summary(result)
         notify(OptimizationEvent(result.optimization_id, "started", 0, spec.grid_size, 0))
@@ -195,7 +195,8 @@ class ParameterOptimizer:
                                      error=result.error))
         return result
 
-    def _prepare(self, spec: OptimizationSpec, project: Path, folder: Path) -> SweepContext:
+    def prepare_folder(self, spec: OptimizationSpec, project: Path, folder: Path) -> SweepContext:
+        """Write the folder's code snapshot, ``optimizer-config.json`` and ``config``; the children's context."""
         folder.mkdir(parents=True, exist_ok=True)
         code = folder / CODE_FOLDER
         copy_project_code(project, code)
