@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Protocol
 
 from lean_runner.optimization.parameters import ParameterRange, ParameterSet
@@ -82,7 +83,7 @@ class EulerSearch:
                 for stride, r in zip(self._strides, self._ranges, strict=True):
                     middle = float(self._center[r.name])
                     finer = self._coarse(r, stride / self._segments)
-                    bounds.append((middle - stride, middle + stride, finer))
+                    bounds.append((r.snap(middle - stride), r.snap(middle + stride), finer))
                     strides.append(finer)
                 self._strides = strides
             batch = [p for p in _product(self._ranges, bounds) if point_key(p) not in losses]
@@ -92,7 +93,7 @@ class EulerSearch:
     @staticmethod
     def _coarse(r: ParameterRange, wanted: float) -> float:
         """The multiple of the parameter's step nearest ``wanted`` (at least one step)."""
-        return r.step * max(1, round(wanted / r.step))
+        return float(Decimal(repr(r.step)) * max(1, round(wanted / r.step)))
 
 
 def _product(ranges: Sequence[ParameterRange],

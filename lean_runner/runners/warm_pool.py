@@ -133,6 +133,7 @@ class WarmEnginePool:
         self._server: subprocess.Popen[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._socket_path: Path | None = None
+        self._drainer = threading.Thread()
 
     @property
     def server_pid(self) -> int | None:
@@ -166,6 +167,7 @@ class WarmEnginePool:
             server, self._server = self._server, None
             if server is not None:
                 _end_server(server)
+                self._drainer.join(10)
             if self._folder is not None:
                 self._folder.cleanup()
                 self._folder = None
@@ -202,16 +204,18 @@ class WarmEnginePool:
             if first != READY_LINE:
                 rest = server.stdout.read().decode(errors="replace") if server.poll() is not None else ""
                 _end_server(server)
+                server.stdout.close()
                 raise EngineUnavailableError(f"the warm engine server did not start: {first} {rest}".strip())
             self._server = server
-            threading.Thread(target=_drain, args=(server,), name="warm-server-output", daemon=True).start()
+            self._drainer = threading.Thread(target=_drain, args=(server,), name="warm-server-output", daemon=True)
+            self._drainer.start()
             return self._socket_path
 
 
 def _drain(server: subprocess.Popen[bytes]) -> None:
     """Read what the server prints after READY (nothing, normally), so it never blocks on a full pipe."""
     assert server.stdout is not None
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError), server.stdout:
         for _ in server.stdout:
             pass
 
