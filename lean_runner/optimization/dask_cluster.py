@@ -124,7 +124,7 @@ class DaskChildExecutor:
                     "backtest_id": job.backtest_id, "parameters": dict(job.parameters), "window": dict(job.window),
                     "data_folder": self._data_folder or str(context.data_folder), "timeout": context.child_timeout}
             futures[client.submit(run_child_on_worker, task, pure=False, key=f"workbench-{job.backtest_id}")] = job
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):
             job = futures[future]
             if cancel.is_set():
                 client.cancel(list(futures))
