@@ -65,6 +65,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "With tokens of several users, strategies run in containers unless this is true (the local "
                 "engine runs a user's code with the server's rights)."),
     SettingSpec("WORKBENCH_MAX_BODY_BYTES", "1048576", "Largest request body the server accepts (413 above)."),
+    SettingSpec("WORKBENCH_WARM_WORKERS", "false",
+                "true = local-engine backtests fork from a warm engine server (engine imported, reference data "
+                "read) instead of starting a new Python process each; every run is still its own process."),
+    SettingSpec("WORKBENCH_DASK_SCHEDULER", "",
+                "A Dask scheduler address (tcp://host:8786): optimizations run their backtests on that cluster; "
+                "empty = on this machine."),
+    SettingSpec("WORKBENCH_DASK_DATA_FOLDER", "",
+                "The data folder as the Dask workers see it: a path or an fsspec URL; empty = the data folder."),
 )
 
 
@@ -93,6 +101,9 @@ class Settings:
     tokens: tuple[tuple[str, str], ...] = ()
     allow_local_engine: bool = False
     max_body_bytes: int = 1_048_576
+    warm_workers: bool = False
+    dask_scheduler: str = ""
+    dask_data_folder: str = ""
 
     @property
     def on_loopback(self) -> bool:
@@ -139,6 +150,9 @@ class Settings:
             docker_memory=values["WORKBENCH_DOCKER_MEMORY"],
             lean_config=values["WORKBENCH_LEAN_CONFIG"],
             image_base=values["WORKBENCH_IMAGE_BASE"],
+            warm_workers=_flag(values, "WORKBENCH_WARM_WORKERS"),
+            dask_scheduler=values["WORKBENCH_DASK_SCHEDULER"].strip(),
+            dask_data_folder=values["WORKBENCH_DASK_DATA_FOLDER"].strip(),
         )
 
 

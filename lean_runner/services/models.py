@@ -348,3 +348,83 @@ class SampleDataReport(_Response):
     resolution: str
     files: int
     synthetic: bool
+
+
+# -- optimizations (not in the documents) ----------------------------------------------------------------------
+OptimizationStatusName = Literal["running", "completed", "failed", "cancelled"]
+
+
+class ParameterRangeModel(_Request):
+    name: str = Field(description="A parameter the strategy declares (config.json, or the DSL spec's parameters).")
+    min: float
+    max: float
+    step: float = Field(gt=0)
+
+
+class WalkForwardRequest(_Request):
+    start_date: date
+    end_date: date
+    folds: int = Field(default=3, ge=1, le=50, description="Out-of-sample windows.")
+    in_sample_segments: int = Field(default=2, ge=1, le=50,
+                                    description="In-sample length, in out-of-sample window lengths.")
+
+
+class CreateOptimizationRequest(_Request):
+    """lean-cli's `optimize` options as a body."""
+
+    algorithm: str = Field(description="The project's strategy: a `.py` file or a DSL spec `.json`, e.g. "
+                                       "`ema_crossover.py`.")
+    strategy: Literal["Grid Search", "Euler Search"] = "Grid Search"
+    target: str = Field(default="Sharpe Ratio",
+                        description="A LEAN statistic: `Sharpe Ratio`, `Drawdown`, or lean-cli's "
+                                    "`TotalPerformance.PortfolioStatistics.SharpeRatio`.")
+    target_direction: Literal["max", "min"] = "max"
+    parameters: list[ParameterRangeModel] = Field(min_length=1)
+    constraints: list[str] = Field(default_factory=list, description="`statistic operator value`, e.g. "
+                                                                     "`Drawdown < 0.25`.")
+    fixed_parameters: dict[str, str] = Field(default_factory=dict, description="Passed to every backtest as given.")
+    start_date: date | None = None
+    end_date: date | None = None
+    cash: float | None = Field(default=None, gt=0)
+    max_concurrent: int = Field(default=0, ge=0, description="Backtests at once; 0 = the CPU count.")
+    child_timeout: float | None = Field(default=None, gt=0, description="Seconds before a backtest is stopped.")
+    walk_forward: WalkForwardRequest | None = None
+
+
+class OptimizationChild(_Response):
+    backtest_id: str
+    parameters: dict[str, str]
+    status: str
+    statistics: dict[str, str]
+    target_value: float | None
+    meets_constraints: bool
+    error: str | None
+    best: bool
+
+
+class OptimizationSummary(_Response):
+    name: str = Field(description="The folder under `<project>/optimizations/` (`YYYY-MM-DD_HH-MM-SS`).")
+    status: OptimizationStatusName
+    algorithm: str
+    strategy: str
+    target: str
+    target_direction: str
+    kind: Literal["optimization", "walk-forward"]
+    done: int
+    failed: int
+    best: OptimizationChild | None
+    warnings: list[str]
+    started_at: str | None
+    finished_at: str | None
+    error: str | None
+
+
+class OptimizationList(_Response):
+    optimizations: list[OptimizationSummary]
+
+
+class OptimizationDetail(OptimizationSummary):
+    children: list[OptimizationChild]
+    stability: dict[str, Any] | None
+    walk_forward: dict[str, Any] | None = Field(default=None, description="Folds, in- and out-of-sample "
+                                                                          "statistics and the stitched equity.")

@@ -25,9 +25,11 @@ from lean_runner.orchestration import BacktestOrchestrator, RunnerSettings, buil
 from lean_runner.orchestration.events import TERMINAL_EVENTS, CompletedEvent, EventBus
 from lean_runner.runners.engine_choice import docker_status
 from lean_runner.runners.local import LocalRunner
+from lean_runner.runners.warm_pool import WarmEnginePool
 from lean_runner.services import sample_data
 from lean_runner.services.backtests import BacktestService, EngineSelection
 from lean_runner.services.models import SampleDataReport
+from lean_runner.services.optimizations import OptimizationService
 from lean_runner.services.project import ProjectStrategies
 from lean_runner.services.results import ResultService
 from lean_runner.services.strategies import StrategyService
@@ -68,6 +70,8 @@ class Workbench:
     backtests: BacktestService
     results: ResultService
     docker_status: _CachedDockerStatus
+    optimizations: OptimizationService
+    warm_pool: WarmEnginePool
 
     @classmethod
     def from_settings(cls, settings: Settings, *, events: EventBus | None = None,
@@ -81,11 +85,16 @@ class Workbench:
             docker_image=settings.docker_image, docker_cpus=settings.docker_cpus,
             docker_memory=settings.docker_memory or None,
             lean_config_file=Path(settings.lean_config) if settings.lean_config else None)
+        # One warm engine server (started on first use) serves the optimizations' children, and single
+        # local backtests too when WORKBENCH_WARM_WORKERS is on.
+        warm_pool = WarmEnginePool(data_folder=settings.data_folder)
+        warm_runner = LocalRunner(memory_limit=settings.docker_memory or None, warm_pool=warm_pool)
         if runners is None:
             from lean_runner.orchestration.runtime import build_runners
 
             runners = build_runners(runner_settings)
-            runners["local"] = LocalRunner(memory_limit=settings.docker_memory or None)
+            runners["local"] = warm_runner if settings.warm_workers else \
+                LocalRunner(memory_limit=settings.docker_memory or None)
         orchestrator = build_orchestrator(runner_settings, events=events, runners=runners)
         universes = UniverseLibrary(project_folder / "universes")
         project = ProjectStrategies(project_folder)
@@ -102,7 +111,12 @@ class Workbench:
                    backtests=backtests,
                    results=ResultService(orchestrator, backtests,
                                          synthetic_data=sample_data.is_synthetic(settings.data_folder)),
-                   docker_status=status)
+                   docker_status=status, warm_pool=warm_pool,
+                   optimizations=OptimizationService(
+                       project=project_folder, data_folder=settings.data_folder, cache_folder=settings.cache_folder,
+                       runner=warm_runner, max_concurrent=settings.max_concurrent,
+                       dask_scheduler=settings.dask_scheduler, dask_data_folder=settings.dask_data_folder,
+                       child_timeout=settings.run_timeout or None, stop_timeout=settings.stop_timeout))
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -118,8 +132,11 @@ class Workbench:
         self._summarizer.start()
 
     def close(self) -> None:
-        """Stop running backtests (marked cancelled: the workbench shut down) and close the database."""
+        """Stop running backtests (marked cancelled: the workbench shut down) and optimizations, end the warm
+        engine server and close the database."""
+        self.optimizations.close()
         self.orchestrator.close(stop_running=True, timeout=self.settings.stop_timeout + 5)
+        self.warm_pool.close()
         subscription = getattr(self, "_summaries", None)
         if subscription is not None:
             subscription.close()
