@@ -4,6 +4,9 @@
         [--engine auto|local|docker] [--image IMAGE] [--max-concurrent N]
     workbench backtest ALGORITHM.py [--data-folder DIR] [--output DIR] [--parameter NAME VALUE]...
         [--engine local|docker] [--image IMAGE]
+    workbench optimize PROJECT_OR_FILE --parameter NAME MIN MAX STEP... [--strategy "Grid Search"|"Euler Search"]
+        [--target STATISTIC] [--target-direction max|min] [--constraint "Drawdown < 0.25"]...
+        [--max-concurrent-backtests N] [--output DIR] [--optimizer-config FILE] [--start-date D] [--end-date D]
     workbench image build [--base IMAGE] [--tag TAG]
     workbench data generate --symbols SPY,AAPL --start 2020-01-01 --end 2020-12-31 --resolution minute \
         --seed 7 --out DIR
@@ -26,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from lean_runner.progress_bar import BacktestProgressBar
 from lean_runner.progress_lines import parse_completion, parse_log_line, parse_progress_line, parse_statistic
 from lean_runner.results_index.names import new_result_folder
 from lean_runner.settings import Settings
@@ -34,11 +38,6 @@ from lean_runner.settings import Settings
 def new_algorithm_id() -> str:
     """A 10-digit id starting with 1, like lean-cli's backtest ids."""
     return "1" + "".join(random.choice("0123456789") for _ in range(9))
-
-
-def _progress_bar(fraction: float, when: str, equity: float, width: int = 30) -> str:
-    filled = round(fraction * width)
-    return f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  {when[:10]}  equity {equity:,.2f}"
 
 
 def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | None,
@@ -62,8 +61,7 @@ def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | 
     statistics: list[tuple[str, str]] = []
     errors: list[str] = []
     completion = None
-    interactive = err.isatty()
-    with tempfile.TemporaryDirectory(prefix="workbench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="workbench-") as tmp, BacktestProgressBar(err) as bar:
         config_path = Path(tmp) / "config.json"
         config_path.write_text(json.dumps(config, indent=4))
         process = subprocess.Popen([sys.executable, "-m", "lean_runner.engine", "--config", str(config_path)],
@@ -74,9 +72,7 @@ def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | 
             for line in process.stdout:
                 progress = parse_progress_line(line)
                 if progress is not None:
-                    if interactive:
-                        err.write(_progress_bar(progress.progress, progress.time, progress.equity))
-                        err.flush()
+                    bar.show(progress.progress, progress.time, progress.equity)
                     continue
                 statistic = parse_statistic(line)
                 if statistic is not None:
@@ -87,15 +83,11 @@ def run_backtest_command(algorithm: Path, *, settings: Settings, output: Path | 
                 if parsed and parsed[0] == "ERROR":
                     errors.append(parsed[1])
                 if parsed and (parsed[1].startswith(("Debug:", "Log:", "Error:")) or parsed[0] == "ERROR"):
-                    if interactive:
-                        err.write("\r\033[K")
-                    err.write(parsed[1] + "\n")
+                    bar.message(parsed[1])
             code = process.wait()
         except KeyboardInterrupt:
             process.terminate()
             code = process.wait()
-    if interactive:
-        err.write("\n")
     if statistics:
         width = max(len(name) for name, _ in statistics)
         out.write("\nSTATISTICS\n")
@@ -147,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--engine", choices=["local", "docker"], default="local",
                           help="local: the embedded engine in a subprocess; docker: a LEAN-contract container")
     backtest.add_argument("--image", help="image for --engine docker (default: WORKBENCH_DOCKER_IMAGE)")
+
+    from lean_runner.optimization.command import add_optimize_arguments
+
+    add_optimize_arguments(commands.add_parser(
+        "optimize", help="Optimize a strategy's parameters (grid or Euler search) on warm engine workers."))
 
     image = commands.add_parser("image", help="The engine's container image.")
     image_commands = image.add_subparsers(dest="image_command", required=True)
@@ -204,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "backtest":
         return run_backtest_command(args.algorithm, settings=settings, output=args.output,
                                     parameters={name: value for name, value in args.parameter})
+    if args.command == "optimize":
+        from lean_runner.optimization.command import optimize_command
+
+        return optimize_command(args, settings)
     if args.command == "image":
         from lean_runner.runners.cli_commands import build_image_command
 

@@ -15,6 +15,7 @@ from typing import TextIO
 from lean_runner.orchestration.monitor import RunMonitor
 from lean_runner.orchestration.orchestrator import new_algorithm_id
 from lean_runner.orchestration.planning import PlanningContext, judge_outcome, prepare_run, record_engine_ref
+from lean_runner.progress_bar import BacktestProgressBar
 from lean_runner.results_index.names import new_result_folder
 from lean_runner.runners.container_spec import ContainerLimits
 from lean_runner.runners.docker_runner import DockerRunner, connect_docker
@@ -55,6 +56,7 @@ def run_docker_backtest(algorithm: Path, *, data_folder: Path, image: str | None
         plan = prepare_run(record, folder, runner, context)
         handle = runner.start(plan, monitor.feed)
     except BacktestRunError as error:
+        progress.finish()
         err.write(f"error: {error.message}\n")
         return 2
     record_engine_ref(folder, handle.engine_ref, "docker")
@@ -84,31 +86,25 @@ def run_docker_backtest(algorithm: Path, *, data_folder: Path, image: str | None
 
 
 class _ProgressPrinter:
-    """A one-line progress bar on a terminal; algorithm messages and errors as lines."""
+    """The run's events on the command line's progress bar; algorithm messages and errors as lines."""
 
     def __init__(self, err: TextIO) -> None:
-        self._err = err
-        self._interactive = err.isatty()
+        self._bar = BacktestProgressBar(err).__enter__()
         self._lock = threading.Lock()
 
     def on_event(self, event: object) -> None:
         from lean_runner.orchestration.events import LogEvent, ProgressEvent
 
         with self._lock:
-            if isinstance(event, ProgressEvent) and self._interactive:
-                filled = round(event.progress * 30)
-                equity = f"equity {event.equity.equity:,.2f}" if event.equity else ""
-                self._err.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {event.percent:5.1f}%  "
-                                f"{event.current_date}  {equity}")
-                self._err.flush()
+            if isinstance(event, ProgressEvent):
+                self._bar.show(event.progress, event.current_date or "",
+                               event.equity.equity if event.equity else None)
             elif isinstance(event, LogEvent) and (event.level == "ERROR" or
                                                   event.message.startswith(("Debug:", "Log:", "Error:"))):
-                prefix = "\r\033[K" if self._interactive else ""
-                self._err.write(f"{prefix}{event.message}\n")
+                self._bar.message(event.message)
 
     def finish(self) -> None:
-        if self._interactive:
-            self._err.write("\n")
+        self._bar.__exit__(None, None, None)
 
 
 def build_image_command(*, tag: str = DEFAULT_ENGINE_IMAGE, base: str | None = None, wheel_cache: Path,

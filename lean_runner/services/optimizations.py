@@ -154,19 +154,20 @@ class OptimizationService:
 
     def run(self, request: models.CreateOptimizationRequest,
             on_event: Callable[[OptimizationEvent], None] | None = None,
-            cancel: threading.Event | None = None) -> models.OptimizationDetail:
-        """Run an optimization to its end on this thread (the CLI); returns its detail."""
+            cancel: threading.Event | None = None, folder: Path | None = None) -> models.OptimizationDetail:
+        """Run an optimization to its end on this thread (the CLI) in ``folder`` (default: a new
+        ``optimizations/<timestamp>``); returns its detail."""
         spec = self.spec_of(request)
         optimizer = self.optimizer(request.max_concurrent)
         optimizer.check(spec, self.project)
-        folder = new_result_folder(self.folder)
+        folder = folder.resolve() if folder is not None else new_result_folder(self.folder)
         try:
             optimizer.run(spec, project=self.project, folder=folder, on_event=on_event, cancel=cancel)
         finally:
             close = getattr(optimizer.executor, "close", None)
             if close is not None:
                 close()
-        return self.get(folder.name)
+        return self.get(folder.name) if folder.parent == self.folder else self._detail_at(folder, None)
 
     def list(self) -> models.OptimizationList:
         names = sorted((p.name for p in self.folder.iterdir() if p.is_dir()), reverse=True) \
@@ -186,6 +187,10 @@ class OptimizationService:
         folder = self._folder_of(name)
         with self._lock:
             running = self._running.get(name)
+        return self._detail_at(folder, running)
+
+    def _detail_at(self, folder: Path, running: _Running | None) -> models.OptimizationDetail:
+        name = folder.name
         if (folder / WALK_FORWARD_FILE).is_file() or (running is not None and running.kind == "walk-forward"):
             return self._walk_forward_detail(folder, running)
         summary = _read_json(folder / SUMMARY_FILE)
