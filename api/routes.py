@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import backtest_v2, backtests, docs, strategies
+from api import backtest_v2, backtests, docs, optimizations, strategies
 from api.base import NotFoundHandler, ServerContext
 from api.monitor import MonitorHandler, MonitorHub
 
@@ -33,15 +33,23 @@ REST_ROUTES: list[tuple[str, type, str]] = [
     (rf"/backtests/{ID}", backtests.BacktestHandler, "/backtests/{backtest_id}"),
     (rf"/backtests/{ID}/results", backtests.BacktestResultsHandler, "/backtests/{backtest_id}/results"),
     (rf"/backtests/{ID}/cancel", backtests.BacktestCancelHandler, "/backtests/{backtest_id}/cancel"),
+    # optimizations (not in the documents; docs/api.md)
+    (r"/optimizations", optimizations.OptimizationsHandler, "/optimizations"),
+    (rf"/optimizations/{ID}", optimizations.OptimizationHandler, "/optimizations/{optimization_name}"),
+    (rf"/optimizations/{ID}/cancel", optimizations.OptimizationCancelHandler,
+     "/optimizations/{optimization_name}/cancel"),
 ]
 MONITOR_PATTERN = rf"/api/v2/backtest/monitor/{ID}"
+OPTIMIZATION_MONITOR_PATTERN = rf"/optimizations/{ID}/monitor"
 
 
 def build_routes(context: ServerContext, hub: MonitorHub) -> list[tuple[Any, ...]]:
     """The Tornado routes: the REST API, the WebSocket, /openapi.json and /docs, and JSON 404s under the API."""
     routes: list[tuple[Any, ...]] = [(pattern, handler, {"context": context}) for pattern, handler, _ in REST_ROUTES]
     routes.append((MONITOR_PATTERN, MonitorHandler, {"hub": hub}))
+    routes.append((OPTIMIZATION_MONITOR_PATTERN, optimizations.OptimizationMonitorHandler, {"context": context}))
     routes += [(r"/openapi.json", docs.OpenAPIHandler, {"context": context}),
                (r"/docs/?", docs.DocsPageHandler, {"context": context}),
-               (r"/(?:api|strategies|strategy-versions|backtests)(?:/.*)?", NotFoundHandler, {"context": context})]
+               (r"/(?:api|strategies|strategy-versions|backtests|optimizations)(?:/.*)?", NotFoundHandler,
+                {"context": context})]
     return routes
