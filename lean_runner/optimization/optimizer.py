@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -199,7 +201,10 @@ class ParameterOptimizer:
         """Write the folder's code snapshot, ``optimizer-config.json`` and ``config``; the children's context."""
         folder.mkdir(parents=True, exist_ok=True)
         code = folder / CODE_FOLDER
-        copy_project_code(project, code)
+        with tempfile.TemporaryDirectory(prefix="workbench-code-") as staging:
+            # Copied outside first: an output folder inside the project would otherwise copy into itself.
+            copy_project_code(project, Path(staging) / CODE_FOLDER)
+            shutil.copytree(Path(staging) / CODE_FOLDER, code, dirs_exist_ok=True)
         algorithm = code / spec.algorithm
         if algorithm.suffix == ".json":
             algorithm = _compile_dsl(project, spec.algorithm, code)
