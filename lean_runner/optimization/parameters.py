@@ -13,6 +13,7 @@ from typing import Any
 
 from lean_runner.optimization.errors import OptimizationSpecError
 
+MAX_VALUES_PER_PARAMETER = 100_000
 ParameterSet = dict[str, str]
 """One point of the search: parameter name → the value the algorithm reads with ``get_parameter``."""
 
@@ -42,6 +43,9 @@ class ParameterRange:
             problems.append(f"{self.name}: step must be more than 0 (got {self.step:g})")
         elif self.max < self.min:
             problems.append(f"{self.name}: max ({self.max:g}) is below min ({self.min:g}); swap them")
+        elif (self.max - self.min) / self.step >= MAX_VALUES_PER_PARAMETER:
+            problems.append(f"{self.name}: {self.min:g}..{self.max:g} in steps of {self.step:g} is more than "
+                            f"{MAX_VALUES_PER_PARAMETER:,} values; take a larger step")
         if problems:
             raise OptimizationSpecError("; ".join(problems),
                                         details=[{"path": f"parameters.{self.name}", "message": p} for p in problems])

@@ -11,6 +11,7 @@ from lean_runner.optimization.parameters import ParameterRange, grid_size
 from lean_runner.optimization.search import STRATEGY_NAMES, SearchStrategy, build_strategy
 from lean_runner.optimization.targets import Constraint, Target
 
+MAX_GRID_POINTS = 100_000
 LEAN_STRATEGY_TYPES = {"Grid Search": "QuantConnect.Optimizer.Strategies.GridSearchOptimizationStrategy",
                        "Euler Search": "QuantConnect.Optimizer.Strategies.EulerSearchOptimizationStrategy"}
 
@@ -51,6 +52,10 @@ class OptimizationSpec:
             problems.append({"path": f"parameters.{name}", "message": "given twice"})
         if self.strategy_name not in STRATEGY_NAMES:
             problems.append({"path": "strategy", "message": f"use one of {', '.join(STRATEGY_NAMES)}"})
+        if not problems and self.strategy_name == "Grid Search" and self.grid_size > MAX_GRID_POINTS:
+            problems.append({"path": "parameters", "message": f"the grid has {self.grid_size:,} points, more than "
+                                                              f"{MAX_GRID_POINTS:,}: take larger steps or use "
+                                                              f"Euler Search"})
         if self.child_timeout is not None and self.child_timeout <= 0:
             problems.append({"path": "child_timeout", "message": "must be more than 0 seconds"})
         if problems:

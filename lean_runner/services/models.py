@@ -386,7 +386,7 @@ class CreateOptimizationRequest(_Request):
     start_date: date | None = None
     end_date: date | None = None
     cash: float | None = Field(default=None, gt=0)
-    max_concurrent: int = Field(default=0, ge=0, description="Backtests at once; 0 = the CPU count.")
+    max_concurrent: int = Field(default=0, ge=0, le=1024, description="Backtests at once; 0 = the CPU count.")
     child_timeout: float | None = Field(default=None, gt=0, description="Seconds before a backtest is stopped.")
     walk_forward: WalkForwardRequest | None = None
 

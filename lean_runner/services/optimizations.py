@@ -118,14 +118,14 @@ class OptimizationService:
         spec = self.spec_of(request)
         optimizer = self.optimizer(request.max_concurrent)
         optimizer.check(spec, self.project)
-        folder = new_result_folder(self.folder)
         walk = request.walk_forward
-        running = _Running(folder.name, "walk-forward" if walk else "optimization", spec)
         if walk is not None:
             from lean_runner.optimization.walk_forward import split_walk_forward
 
             split_walk_forward(walk.start_date, walk.end_date, folds=walk.folds,
                                in_sample_segments=walk.in_sample_segments)  # refuses a bad plan now, not later
+        folder = new_result_folder(self.folder)
+        running = _Running(folder.name, "walk-forward" if walk else "optimization", spec)
 
         def publish(event: OptimizationEvent) -> None:
             self._publish(running, event)

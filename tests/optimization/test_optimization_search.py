@@ -74,7 +74,8 @@ def test_parameter_ranges_are_exact_lattices(rng: ParameterRange, values: list[f
 
 
 @pytest.mark.parametrize(("low", "high", "step", "message"), [
-    (10, 5, 1, "below min"), (1, 5, 0, "step must be more than 0"), (1, float("inf"), 1, "finite")])
+    (10, 5, 1, "below min"), (1, 5, 0, "step must be more than 0"), (1, float("inf"), 1, "finite"),
+    (0, 1e6, 1, "more than 100,000 values; take a larger step")])
 def test_a_bad_parameter_range_says_how_to_fix_it(low: float, high: float, step: float, message: str) -> None:
     with pytest.raises(OptimizationSpecError, match=message):
         ParameterRange("p", low, high, step)
@@ -159,6 +160,14 @@ def test_the_optimizer_marks_the_best_child_that_meets_the_constraints(declared_
     log = (result.folder / "log.txt").read_text()
     assert f"ParameterSet: (x:30,y:1.7) backtestId '{result.best.backtest_id}'" in log
     assert log.count("ParameterSet: (") == 1  # lean-cli takes the first such line as the optimum
+
+
+def test_a_grid_too_large_to_run_is_refused_with_the_way_out() -> None:
+    ranges = [ParameterRange(name, 0, 999, 1) for name in ("a", "b")]
+    with pytest.raises(OptimizationSpecError, match=r"1,000,000 points.*use Euler Search"):
+        OptimizationSpec(algorithm="main.py", target=Target("Sharpe Ratio"), parameters=ranges)
+    assert OptimizationSpec(algorithm="main.py", target=Target("Sharpe Ratio"), parameters=ranges,
+                            strategy="Euler Search").strategy_name == "Euler Search"
 
 
 def test_an_undeclared_parameter_is_refused_before_any_backtest(declared_project: Path, tmp_path: Path) -> None:

@@ -106,3 +106,22 @@ def test_the_optimization_service_sweeps_and_reports_progress(warm_and_plain: tu
     assert listed == [summary.name]
     warm.optimizations.delete(summary.name)
     assert warm.optimizations.list().optimizations == []
+
+
+def test_a_walk_forward_through_the_service_reports_folds_and_the_stitched_curve(
+        warm_and_plain: tuple[Workbench, Workbench]) -> None:
+    warm, _ = warm_and_plain
+    request = m.CreateOptimizationRequest(
+        algorithm="ema_crossover.py", target="Sharpe Ratio",
+        parameters=[m.ParameterRangeModel(name="ema-fast", min=5, max=5, step=1)],
+        fixed_parameters={"ema-slow": "20"},
+        walk_forward=m.WalkForwardRequest(start_date="2012-01-01", end_date="2013-06-30", folds=2,
+                                          in_sample_segments=2))
+    summary = warm.optimizations.create(request)
+    assert summary.kind == "walk-forward" and summary.status == "running"
+    detail = warm.optimizations.wait(summary.name, timeout=300)
+    assert detail.status == "completed" and detail.kind == "walk-forward" and detail.walk_forward is not None
+    folds = detail.walk_forward["folds"]
+    assert [f["out_of_sample_status"] for f in folds] == ["completed", "completed"]
+    assert folds[0]["out_of_sample"]["end-date"] < folds[1]["out_of_sample"]["start-date"]
+    assert detail.walk_forward["stitched_equity"] and detail.walk_forward["out_of_sample_mean_sharpe"] is not None
