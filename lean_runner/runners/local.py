@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from lean_runner.runners.base import LineSink, RunExit, RunRef
@@ -154,6 +155,41 @@ class LocalRun:
             self._process.wait()
 
 
+class WarmLocalRun:
+    """A run forked from the warm engine server, with :class:`LocalRun`'s out-of-memory verdict."""
+
+    def __init__(self, pool: WarmEnginePool, config_path: Path, on_line: LineSink, *, cwd: Path) -> None:
+        self._memory_failed = False
+
+        def feed(text: str) -> None:
+            if not self._memory_failed and _MEMORY_FAILURE.search(text):
+                self._memory_failed = True
+            on_line(text)
+
+        self._run: WarmRun = pool.start(config_path, feed, cwd=cwd)
+
+    @property
+    def engine_ref(self) -> str:
+        return self._run.engine_ref
+
+    @property
+    def pid(self) -> int | None:
+        return self._run.pid
+
+    def wait(self, timeout: float | None = None) -> RunExit | None:
+        exit_ = self._run.wait(timeout)
+        return None if exit_ is None else self._verdict(exit_)
+
+    def stop(self, grace: float) -> RunExit:
+        return self._verdict(self._run.stop(grace))
+
+    def cleanup(self) -> None:
+        self._run.cleanup()
+
+    def _verdict(self, exit_: RunExit) -> RunExit:
+        return replace(exit_, oom_killed=self._memory_failed and exit_.exit_code != 0)
+
+
 def _exit_of(code: int, *, memory_failed: bool = False) -> RunExit:
     """The exit of a return code; a failed run whose output said memory ran out is out of memory."""
     oom = memory_failed and code != 0
@@ -195,11 +231,11 @@ class LocalRunner:
     def image_id(self, image: str) -> str | None:
         return None
 
-    def start(self, plan: RunPlan, on_line: LineSink) -> LocalRun | WarmRun:
+    def start(self, plan: RunPlan, on_line: LineSink) -> LocalRun | WarmLocalRun:
         config = build_lean_config(plan, local_config_paths(plan))
         config_path = write_lean_config(plan.result_folder, config)
         if self.warm_pool is not None:
-            return self.warm_pool.start(config_path, on_line, cwd=plan.result_folder)
+            return WarmLocalRun(self.warm_pool, config_path, on_line, cwd=plan.result_folder)
         try:
             process = subprocess.Popen(
                 engine_command(self._python, config_path, self.memory_limit_bytes),

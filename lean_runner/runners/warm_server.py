@@ -146,6 +146,8 @@ class WarmEngineServer:
             traceback.print_exc()
             code = 1
         finally:
+            if memory_limit and code not in (0, 130):
+                _report_memory_near_limit(int(memory_limit))
             with contextlib.suppress(Exception):
                 sys.stdout.flush()
             os._exit(code & 0xFF)
@@ -193,6 +195,18 @@ def _limit_memory(limit: int) -> None:
     hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
     limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _report_memory_near_limit(limit: int) -> None:
+    """Say so when a failed run ended close to its memory limit (the cold launcher's ``MEMORY LIMIT::`` line):
+    not every failed allocation names memory in its error."""
+    try:
+        with open("/proc/self/status") as status:
+            used = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:")), 0)
+    except OSError:
+        return
+    if used >= limit - max(limit // 10, 32 << 20):
+        print(f"MEMORY LIMIT:: the engine ended using {used >> 20} MB of its {limit >> 20} MB limit", flush=True)
 
 
 def _die_with_parent() -> None:
