@@ -73,13 +73,15 @@ def run_child_on_worker(task: dict[str, Any]) -> dict[str, Any]:
         return {"returncode": returncode, "files": files, "output": output.splitlines()[-_OUTPUT_TAIL:]}
 
 
-def worker_data_folder(location: str) -> Path:
-    """The data folder on this worker: ``location`` itself, or a local copy of an fsspec URL (made once)."""
+def worker_data_folder(location: str, *, copies: Path | None = None) -> Path:
+    """The data folder on this worker: ``location`` itself, or a local copy of an fsspec URL, made once under
+    ``copies`` (the temporary folder by default) and reused by every later task."""
     if "://" not in location or location.startswith("file://"):
         return Path(location.removeprefix("file://"))
     import fsspec
 
-    local = Path(tempfile.gettempdir()) / f"workbench-data-{hashlib.sha256(location.encode()).hexdigest()[:16]}"
+    root = copies if copies is not None else Path(tempfile.gettempdir())
+    local = root / f"workbench-data-{hashlib.sha256(location.encode()).hexdigest()[:16]}"
     if not (local / ".complete").is_file():
         partial = local.with_name(local.name + f".{os.getpid()}")
         filesystem, path = fsspec.core.url_to_fs(location)

@@ -21,7 +21,7 @@ from lean_runner.optimization import (
     ParameterRange,
     Target,
 )
-from lean_runner.optimization.dask_cluster import DaskChildExecutor
+from lean_runner.optimization.dask_cluster import DaskChildExecutor, worker_data_folder
 from lean_runner.runners.local import LocalRunner
 from lean_runner.runners.warm_pool import WarmEnginePool
 
@@ -103,3 +103,18 @@ def test_a_sweep_on_a_dask_cluster_equals_the_local_sweep(sweep_project: Path, l
     # The children's result files came back into the project as normal result folders.
     for child in on_dask.children:
         assert read_result_folder(on_dask.folder / child.backtest_id).statistics == child.statistics
+
+
+def test_a_worker_copies_an_fsspec_data_folder_once_and_reads_a_path_as_it_is(tmp_path: Path) -> None:
+    source = tmp_path / "remote"
+    (source / "equity" / "usa").mkdir(parents=True)
+    (source / "equity" / "usa" / "spy.csv").write_text("1,2,3\n")
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    local = worker_data_folder(f"local://{source}", copies=copies)
+    assert local.parent == copies and (local / "equity" / "usa" / "spy.csv").read_text() == "1,2,3\n"
+    (source / "equity" / "usa" / "spy.csv").write_text("changed\n")
+    assert worker_data_folder(f"local://{source}", copies=copies) == local
+    assert (local / "equity" / "usa" / "spy.csv").read_text() == "1,2,3\n"  # copied once, then reused
+    assert worker_data_folder(str(source), copies=copies) == source
+    assert worker_data_folder(f"file://{source}", copies=copies) == source
