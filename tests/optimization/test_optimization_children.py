@@ -16,6 +16,7 @@ from lean_runner.optimization import (
     OptimizationEvent,
     OptimizationResult,
     OptimizationSpec,
+    OptimizationSpecError,
     ParameterOptimizer,
     ParameterRange,
     Target,
@@ -120,3 +121,33 @@ def test_cancel_stops_every_child_and_leaves_no_process(sweep_project: Path, lea
     result = outcome[0]
     assert result.status == "cancelled"
     assert processes_working_in(folder) == []
+
+
+def test_a_dsl_spec_is_compiled_once_and_swept_over_its_declared_parameters(sweep_project: Path, lean_data: Path,
+                                                                            parse_cache: Path,
+                                                                            warm_pool: WarmEnginePool) -> None:
+    import json
+    import shutil
+
+    from lean_runner.optimization.parameters import spec_parameter_ranges
+
+    spec_file = Path(__file__).resolve().parents[2] / "test-project" / "strategies" / "rsi_mean_reversion.json"
+    (sweep_project / "strategies").mkdir()
+    shutil.copy(spec_file, sweep_project / "strategies")
+    declared = spec_parameter_ranges(json.loads(spec_file.read_text()))
+    oversold = next(r for r in declared if r.name == "oversold")
+    spec = OptimizationSpec(algorithm="strategies/rsi_mean_reversion.json", target=Target("Sharpe Ratio"),
+                            window={"start-date": "2012-01-01", "end-date": "2013-12-31"},
+                            parameters=[ParameterRange("oversold", oversold.min, oversold.min + oversold.step,
+                                                       oversold.step)])
+    result = _optimizer(LocalRunner(warm_pool=warm_pool), lean_data, parse_cache).run(
+        spec, project=sweep_project, folder=sweep_project / "optimizations" / "dsl")
+    assert result.status == "completed" and [c.status for c in result.children] == ["completed", "completed"]
+    assert sorted(c.parameters["oversold"] for c in result.children) == ["10", "5"]
+    compiled = list((result.folder / "code").glob("*_compiled.py"))
+    assert len(compiled) == 1 and 'get_parameter("oversold"' in compiled[0].read_text()
+    with pytest.raises(OptimizationSpecError, match="declares no parameter 'ema-fast'"):
+        _optimizer(LocalRunner(warm_pool=warm_pool), lean_data, parse_cache).run(
+            OptimizationSpec(algorithm="strategies/rsi_mean_reversion.json", target=Target("Sharpe Ratio"),
+                             parameters=[ParameterRange("ema-fast", 1, 2, 1)]),
+            project=sweep_project, folder=sweep_project / "optimizations" / "never")

@@ -162,6 +162,16 @@ def test_the_optimizer_marks_the_best_child_that_meets_the_constraints(declared_
     assert log.count("ParameterSet: (") == 1  # lean-cli takes the first such line as the optimum
 
 
+def test_an_optimization_spec_round_trips_through_its_dict() -> None:
+    spec = OptimizationSpec(algorithm="main.py", strategy="euler", target=Target("Drawdown", "min"), parameters=RANGES,
+                            constraints=[Constraint.parse("Sharpe Ratio >= 0.5")], fixed_parameters={"z": "1"},
+                            window={"start-date": "2013-01-01"}, max_concurrent=3, child_timeout=30)
+    again = OptimizationSpec.from_dict(spec.to_dict())
+    assert again.to_dict() == spec.to_dict() and again.strategy_name == "Euler Search"
+    with pytest.raises(OptimizationSpecError, match="unknown keys: targt"):
+        OptimizationSpec.from_dict({**spec.to_dict(), "targt": "x"})
+
+
 def test_a_grid_too_large_to_run_is_refused_with_the_way_out() -> None:
     ranges = [ParameterRange(name, 0, 999, 1) for name in ("a", "b")]
     with pytest.raises(OptimizationSpecError, match=r"1,000,000 points.*use Euler Search"):
