@@ -71,6 +71,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("WORKBENCH_DASK_SCHEDULER", "",
                 "A Dask scheduler address (tcp://host:8786): optimizations run their backtests on that cluster; "
                 "empty = on this machine."),
+    SettingSpec("WORKBENCH_DASK_BACKTESTS", "false",
+                "true (with WORKBENCH_DASK_SCHEDULER) = queued local-engine backtests run on the Dask cluster too; "
+                "their result files come back into the project when they end (no live progress)."),
     SettingSpec("WORKBENCH_DASK_DATA_FOLDER", "",
                 "The data folder as the Dask workers see it: a path or an fsspec URL; empty = the data folder."),
 )
@@ -103,6 +106,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     warm_workers: bool = False
     dask_scheduler: str = ""
+    dask_backtests: bool = False
     dask_data_folder: str = ""
 
     @property
@@ -152,6 +156,7 @@ class Settings:
             image_base=values["WORKBENCH_IMAGE_BASE"],
             warm_workers=_flag(values, "WORKBENCH_WARM_WORKERS"),
             dask_scheduler=values["WORKBENCH_DASK_SCHEDULER"].strip(),
+            dask_backtests=_flag(values, "WORKBENCH_DASK_BACKTESTS"),
             dask_data_folder=values["WORKBENCH_DASK_DATA_FOLDER"].strip(),
         )
 

@@ -27,14 +27,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lean_runner.optimization.children import ChildJob, ChildOutcome, OnChildDone, SweepContext
+from lean_runner.optimization.children import ChildJob, ChildOutcome, OnChildDone, SweepContext, child_plan
 from lean_runner.orchestration.planning import judge_outcome
-from lean_runner.runners.base import RunExit
+from lean_runner.runners.base import LineSink, RunExit, RunRef
 from lean_runner.runners.lean_config import build_lean_config, local_config_paths, write_lean_config
 from lean_runner.runners.request import RunPlan
 
 _TIMED_OUT = -1000
-_OUTPUT_TAIL = 40
+_OUTPUT_TAIL = 400
+
+
+def task_for(plan: RunPlan, data_folder: str, timeout: float | None) -> dict[str, Any]:
+    """The Dask task of one run: its code snapshot (as bytes), algorithm, parameters and window."""
+    code = {path.relative_to(plan.code_folder).as_posix(): path.read_bytes()
+            for path in plan.code_folder.rglob("*") if path.is_file()}
+    return {"code": code, "algorithm": plan.algorithm.relative_to(plan.code_folder).as_posix(),
+            "backtest_id": plan.algorithm_id, "parameters": dict(plan.parameters), "window": dict(plan.window),
+            "data_folder": data_folder, "timeout": timeout}
 
 
 def run_child_on_worker(task: dict[str, Any]) -> dict[str, Any]:
@@ -101,11 +110,11 @@ class DaskChildExecutor:
 
     def __init__(self, address: str, *, data_folder: str | None = None) -> None:
         self.address = address
-        self._data_folder = data_folder
+        self.data_folder = data_folder
         self._client: Any = None
         self._lock = threading.Lock()
 
-    def _connect(self) -> Any:
+    def connect(self) -> Any:
         with self._lock:
             if self._client is None:
                 from distributed import Client
@@ -117,14 +126,11 @@ class DaskChildExecutor:
             cancel: threading.Event) -> None:
         from distributed import as_completed
 
-        client = self._connect()
-        code = {path.relative_to(context.code_folder).as_posix(): path.read_bytes()
-                for path in context.code_folder.rglob("*") if path.is_file()}
+        client = self.connect()
         futures = {}
         for job in jobs:
-            task = {"code": code, "algorithm": context.algorithm.relative_to(context.code_folder).as_posix(),
-                    "backtest_id": job.backtest_id, "parameters": dict(job.parameters), "window": dict(job.window),
-                    "data_folder": self._data_folder or str(context.data_folder), "timeout": context.child_timeout}
+            task = task_for(child_plan(context, job), self.data_folder or str(context.data_folder),
+                            context.child_timeout)
             futures[client.submit(run_child_on_worker, task, pure=False, key=f"workbench-{job.backtest_id}")] = job
         for future in as_completed(list(futures), loop=client.loop):
             job = futures[future]
@@ -141,11 +147,7 @@ class DaskChildExecutor:
         except Exception as error:  # the task itself failed (a worker died, the payload did not arrive)
             return ChildOutcome(job, "failed", {}, f"the Dask task failed: {type(error).__name__}: {error}")
         folder = context.child_folder(job)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, content in answer["files"].items():
-            (folder / Path(name).name).write_bytes(content)
-        timed_out = answer["returncode"] == _TIMED_OUT
-        exit_ = RunExit(exit_code=1 if timed_out else answer["returncode"])
+        exit_, timed_out = _land(answer, folder)
         errors = [line.split(" ERROR:: ", 1)[1] for line in answer["output"] if " ERROR:: " in line]
         outcome = judge_outcome(exit_, folder, cancelled=False, timed_out=context.child_timeout if timed_out else None,
                                 monitor_error=errors[-1] if errors else None, monitor_statistics={})
@@ -156,3 +158,98 @@ class DaskChildExecutor:
             if self._client is not None:
                 self._client.close()
                 self._client = None
+
+
+def _land(answer: dict[str, Any], folder: Path) -> tuple[RunExit, bool]:
+    """Write a task's result files into ``folder``; the run's exit and whether it timed out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in answer["files"].items():
+        (folder / Path(name).name).write_bytes(content)
+    timed_out = answer["returncode"] == _TIMED_OUT
+    return RunExit(exit_code=1 if timed_out else answer["returncode"]), timed_out
+
+
+class DaskRun:
+    """One queued backtest running as a task on the cluster (``WORKBENCH_DASK_BACKTESTS``).
+
+    Its output lines arrive when the task ends (a worker sends no live progress); stop cancels
+    the task (one already running on a worker finishes there and is discarded).
+    """
+
+    def __init__(self, future: Any, plan: RunPlan, on_line: LineSink) -> None:
+        self._future = future
+        self._plan = plan
+        self._on_line = on_line
+        self._exit: RunExit | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine_ref(self) -> str:
+        return f"dask:{self._future.key}"
+
+    def wait(self, timeout: float | None = None) -> RunExit | None:
+        with self._lock:
+            if self._exit is not None:
+                return self._exit
+            if self._future.cancelled():
+                self._exit = RunExit(exit_code=130)
+                return self._exit
+            try:
+                answer = self._future.result(timeout=timeout)
+            except TimeoutError:
+                if not self._future.cancelled():
+                    return None
+                self._exit = RunExit(exit_code=130)
+                return self._exit
+            except Exception as error:  # a cancelled task or a lost worker
+                self._on_line(f"ERROR:: the Dask task failed: {type(error).__name__}: {error}")
+                self._exit = RunExit(exit_code=130 if self._future.cancelled() else 1)
+                return self._exit
+            for line in answer["output"]:
+                self._on_line(line)
+            self._exit = _land(answer, self._plan.result_folder)[0]
+            return self._exit
+
+    def stop(self, grace: float) -> RunExit:
+        self._future.cancel()
+        exit_ = self.wait(grace + 30)
+        return exit_ if exit_ is not None else RunExit(exit_code=130)
+
+    def cleanup(self) -> None:
+        if not self._future.done():
+            self._future.cancel()
+
+
+class DaskRunner:
+    """Runs queued embedded-engine backtests on a Dask cluster in place of this machine's processes.
+
+    Same engine, same result files; ``engine`` stays ``local`` (the request's engine) because the run
+    is the embedded engine, only elsewhere.
+    """
+
+    engine = "local"
+
+    def __init__(self, executor: DaskChildExecutor, *, timeout: float | None = None) -> None:
+        self._executor = executor
+        self._timeout = timeout
+
+    def image_for(self, plan_image: str | None) -> str | None:
+        return None
+
+    def image_id(self, image: str) -> str | None:
+        return None
+
+    def start(self, plan: RunPlan, on_line: LineSink) -> DaskRun:
+        client = self._executor.connect()
+        task = task_for(plan, self._executor.data_folder or str(plan.data_folder), self._timeout)
+        future = client.submit(run_child_on_worker, task, pure=False, key=f"workbench-{plan.backtest_id}")
+        return DaskRun(future, plan, on_line)
+
+    def reattach(self, ref: RunRef, on_line: LineSink) -> None:
+        return None  # a restarted workbench cannot follow a task of the previous one's client
+
+    def sweep_orphans(self, project: Path, keep: set[str]) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        self._executor.close()

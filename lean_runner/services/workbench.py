@@ -95,6 +95,12 @@ class Workbench:
             runners = build_runners(runner_settings)
             runners["local"] = warm_runner if settings.warm_workers else \
                 LocalRunner(memory_limit=settings.docker_memory or None)
+            if settings.dask_scheduler and settings.dask_backtests:
+                from lean_runner.optimization.dask_cluster import DaskChildExecutor, DaskRunner
+
+                runners["local"] = DaskRunner(DaskChildExecutor(settings.dask_scheduler,
+                                                                data_folder=settings.dask_data_folder or None),
+                                              timeout=settings.run_timeout or None)
         orchestrator = build_orchestrator(runner_settings, events=events, runners=runners)
         universes = UniverseLibrary(project_folder / "universes")
         project = ProjectStrategies(project_folder)
@@ -137,6 +143,9 @@ class Workbench:
         self.optimizations.close()
         self.orchestrator.close(stop_running=True, timeout=self.settings.stop_timeout + 5)
         self.warm_pool.close()
+        close_local = getattr(self.orchestrator.runners.get("local"), "close", None)
+        if close_local is not None:
+            close_local()  # the Dask runner's client (WORKBENCH_DASK_BACKTESTS)
         subscription = getattr(self, "_summaries", None)
         if subscription is not None:
             subscription.close()

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
-
-import pytest
 
 from lean_runner.engine.results.reader import read_result_folder
 from lean_runner.optimization import (
@@ -24,51 +17,6 @@ from lean_runner.optimization import (
 from lean_runner.optimization.dask_cluster import DaskChildExecutor, worker_data_folder
 from lean_runner.runners.local import LocalRunner
 from lean_runner.runners.warm_pool import WarmEnginePool
-
-_ADDRESS = re.compile(r"Scheduler at:\s+(tcp://127\.0\.0\.1:\d+)")
-DASK = Path(sys.executable).with_name("dask")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-@pytest.fixture
-def dask_cluster(tmp_path: Path) -> Iterator[str]:
-    """``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1 (ended, with their children, after)."""
-    processes: list[subprocess.Popen[str]] = []
-    log = open(tmp_path / "scheduler.log", "w+")  # noqa: SIM115 (closed below)
-    try:
-        scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"],
-                                     stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        processes.append(scheduler)
-        deadline = time.monotonic() + 60
-        address = None
-        while address is None:
-            assert scheduler.poll() is None and time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
-            time.sleep(0.2)
-            found = _ADDRESS.search((tmp_path / "scheduler.log").read_text())
-            address = found.group(1) if found else None
-        for number in range(2):
-            processes.append(subprocess.Popen(
-                [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
-                 "--name", f"worker-{number}", "--local-directory", str(tmp_path / f"worker-{number}")],
-                stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True))
-        from distributed import Client
-
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=120)
-        yield address
-    finally:
-        for process in reversed(processes):
-            _stop(process)
-        log.close()
 
 
 def test_a_sweep_on_a_dask_cluster_equals_the_local_sweep(sweep_project: Path, lean_data: Path, parse_cache: Path,
@@ -118,3 +66,37 @@ def test_a_worker_copies_an_fsspec_data_folder_once_and_reads_a_path_as_it_is(tm
     assert (local / "equity" / "usa" / "spy.csv").read_text() == "1,2,3\n"  # copied once, then reused
     assert worker_data_folder(str(source), copies=copies) == source
     assert worker_data_folder(f"file://{source}", copies=copies) == source
+
+
+def test_queued_backtests_run_on_the_cluster_by_setting(tmp_path: Path, lean_data: Path, parse_cache: Path,
+                                                       dask_cluster: str) -> None:
+    from lean_runner.optimization.dask_cluster import DaskRunner
+    from lean_runner.runners.request import BacktestRequest
+    from lean_runner.services import Workbench
+    from lean_runner.settings import Settings
+
+    repo = Path(__file__).resolve().parents[2]
+    results = {}
+    for where, extra in (("dask", {"WORKBENCH_DASK_SCHEDULER": dask_cluster, "WORKBENCH_DASK_BACKTESTS": "true"}),
+                         ("local", {})):
+        project = tmp_path / where
+        project.mkdir()
+        shutil.copy(repo / "test-project" / "ema_crossover.py", project)
+        workbench = Workbench.from_settings(Settings.from_env({
+            "WORKBENCH_PROJECT": str(project), "WORKBENCH_DATA_FOLDER": str(lean_data),
+            "WORKBENCH_CACHE_FOLDER": str(parse_cache), "WORKBENCH_ENGINE": "local",
+            "WORKBENCH_MAX_CONCURRENT": "2", "WORKBENCH_STOP_TIMEOUT": "5", **extra}))
+        workbench.start()
+        try:
+            assert isinstance(workbench.orchestrator.runners["local"], DaskRunner) is (where == "dask")
+            record = workbench.orchestrator.submit(BacktestRequest(
+                algorithm="ema_crossover.py", parameters={"ema-fast": "8", "ema-slow": "30"},
+                window={"start-date": "2013-01-01", "end-date": "2013-06-30"}))
+            done = workbench.orchestrator.wait(record.id, timeout=300)
+            assert done.status == "completed", done.error
+            assert done.result_folder is not None
+            folder = project / "backtests" / done.result_folder
+            results[where] = (dict(done.statistics), read_result_folder(folder).statistics)
+        finally:
+            workbench.close()
+    assert results["dask"] == results["local"] and results["dask"][0]["Total Orders"] != "0"
