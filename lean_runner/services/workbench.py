@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from lean_runner.dsl import UniverseLibrary
@@ -28,6 +29,7 @@ from lean_runner.runners.local import LocalRunner
 from lean_runner.services import sample_data
 from lean_runner.services.backtests import BacktestService, EngineSelection
 from lean_runner.services.models import SampleDataReport
+from lean_runner.services.prices import daily_prices
 from lean_runner.services.project import ProjectStrategies
 from lean_runner.services.results import ResultService
 from lean_runner.services.strategies import StrategyService
@@ -133,6 +135,10 @@ class Workbench:
                     self.backtests.ensure_summary(self.orchestrator.store.get(event.backtest_id))
                 except Exception:  # the lists compute it later; never let this thread die
                     log.exception("backtest %s: cannot store its summary", event.backtest_id)
+
+    def prices(self, ticker: str, start: date, end: date) -> list[tuple[date, float]]:
+        """Adjusted daily closes of ``ticker`` from the data folder (for price charts; empty without daily data)."""
+        return daily_prices(self.settings.data_folder, ticker, start, end, self.settings.cache_folder)
 
     # -- sample data -------------------------------------------------------------------------------------------
     def data_status(self) -> dict[str, object]:
