@@ -91,6 +91,13 @@ class Dashboard(Viewer):
     def go_to(self, screen: str) -> None:
         self.tabs.active = SCREENS.index(screen)
 
+    def open_link(self, *, screen: str = "", result: str = "") -> None:
+        """Deep links: ``/?screen=results`` opens a screen, ``/?result=<timestamp>`` a result's detail."""
+        if result:
+            self.open_result(result)
+        elif screen.title() in SCREENS:
+            self.go_to(screen.title())
+
     def _entered(self, event: Any) -> None:
         screen = SCREENS[event.new]
         if screen == "Results":
@@ -152,7 +159,13 @@ def session_factory(workbench: Any, caller_of: Callable[[Any], Caller | None]) -
 
         dashboard = Dashboard(workbench, caller=caller, schedule=schedule if document else None)
         pn.state.on_session_destroyed(lambda _context: dashboard.close())
-        theme = (getattr(request, "arguments", None) or {}).get("theme", [b"default"])[0]
-        return dashboard.template(theme=theme.decode() if isinstance(theme, bytes) else str(theme))
+        arguments = getattr(request, "arguments", None) or {}
+
+        def argument(name: str) -> str:
+            value = arguments.get(name, [b""])[0]
+            return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+        dashboard.open_link(screen=argument("screen"), result=argument("result"))
+        return dashboard.template(theme=argument("theme") or "default")
 
     return make
