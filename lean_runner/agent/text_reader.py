@@ -42,6 +42,7 @@ __all__ = ["TextPieces", "read_text"]
 _LAST = r"(?:the\s+)?(?:last\s+|past\s+|prior\s+|previous\s+|trailing\s+|preceding\s+)?"
 _DATE = r"\d{4}-\d{2}-\d{2}|(?:19|20)\d{2}"
 _FRACTION_INDICATORS = ("returns", "roc", "volatility")
+_NUMBER_FIRST = ("sma", "ema", "rsi", "atr", "roc")  # "the 20 EMA", "a 50 SMA"
 _NEEDS_WINDOW = ("sma", "ema", "roc", "rolling_max", "rolling_min")
 _FLIP = {">": "<", "<": ">", ">=": "<", "<=": ">", "crosses_above": "crosses_below",
          "crosses_below": "crosses_above"}
@@ -127,7 +128,7 @@ class _TextReader:
             config["start_date"] = _date(m.group(1), start=True)
         for m in self._each(rf"\b(?:until|till|through|to|ending(?:\s+in)?)\s+({_DATE})\b"):
             config["end_date"] = _date(m.group(1), start=False)
-        money = r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|mm|thousand|million)?\b\s*(?:dollars|usd)?"
+        money = r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|mm|thousand|million)?\b(?:\s*(?:dollars|usd))?"
         for m in self._each(rf"\b(?:with|starting\s+(?:capital|cash|equity|balance)(?:\s+of)?|initial\s+(?:capital|"
                             rf"cash|equity)(?:\s+of)?|capital\s+of|account\s+of|start\s+with)\s+{money}"
                             rf"(?:\s+(?:of\s+|in\s+)?(?:starting\s+)?(?:capital|cash|equity))?"):
@@ -169,7 +170,8 @@ class _TextReader:
                 rf"(?:at\s+most|no\s+(?:more|longer)\s+than|up\s+to|a\s+maximum\s+of|max(?:imum)?|under)\s+"
                 rf"({WINDOW_RE})|max(?:imum)?\s+holding(?:\s+(?:period|time))?\s+(?:of\s+|to\s+)?({WINDOW_RE})|"
                 rf"(?:exit|sell|close)(?:\s+(?:positions|it|them|the\s+position))?\s+(?:after|within)\s+({WINDOW_RE})|"
-                rf"time\s+stop\s+(?:of\s+)?({WINDOW_RE})|({WINDOW_RE})\s+(?:time\s+stop|max(?:imum)?\s+hold(?:ing)?"
+                rf"time\s+stop\s+(?:of\s+)?({WINDOW_RE})|max(?:imum)?\s+({WINDOW_RE})\s+(?:of\s+)?hold(?:ing)?(?:\s+(?:period|"
+                rf"time))?|({WINDOW_RE})\s+(?:time\s+stop|max(?:imum)?\s+hold(?:ing)?"
                 rf"(?:\s+period)?|holding\s+(?:limit|period))"):
             risk["max_holding_days"] = calendar_days(_first(m))
         cap_window = rf"(?:\s+(?:over|on|across)\s+{_LAST}({WINDOW_RE}))?"
@@ -191,7 +193,8 @@ class _TextReader:
     def _sizing(self) -> None:
         sizing = self.pieces.sizing
         for m in self._each(rf"(?:target(?:ing)?|aim(?:ing)?\s+for)\s+(?:an?\s+)?(?:annualized\s+)?(?:portfolio\s+)?"
-                            rf"volatility\s+(?:of\s+)?{PCT_RE}|{PCT_RE}\s+(?:annualized\s+)?(?:volatility|vol)\s+"
+                            rf"volatility\s+(?:of\s+)?{PCT_RE}|(?:target(?:ing)?|aim(?:ing)?\s+for)\s+(?:an?\s+)?"
+                            rf"{PCT_RE}\s+(?:annualized\s+)?(?:portfolio\s+)?(?:volatility|vol)\b|{PCT_RE}\s+(?:annualized\s+)?(?:volatility|vol)\s+"
                             rf"target(?:ing)?|volatility[\s-]target(?:ing)?\s+(?:of\s+|at\s+)?{PCT_RE}"):
             sizing.update(method="volatility_target", target_volatility=percent(_first(m)))
         for m in self._each(rf"(?:max(?:imum)?\s+weight|no\s+(?:position|more)\s+(?:above|over|than)|cap\s+each\s+"
@@ -247,19 +250,20 @@ class _TextReader:
     # -- universe ----------------------------------------------------------------------------------------------
     def _universe(self) -> None:
         pieces = self.pieces
+        found: list[tuple[int, str]] = []  # (where, ticker): kept in the order the text names them
         for pattern, (kind, value) in UNIVERSE_ALIASES:
-            for _ in self._each(rf"\b(?:{pattern})\b"):
+            for m in self._each(rf"\b(?:{pattern})\b"):
                 if kind == "name":
                     pieces.universe_name = str(value)
                 else:
-                    self._add_symbols(list(value))
+                    found += [(m.start(), symbol) for symbol in value]
         for name in self.universe_names:
             spaced = re.escape(name.lower()).replace("_", "[_ ]")
             for _ in self._each(rf"\b{spaced}\b(?:\s+universe)?"):
                 pieces.universe_name = name
         for company, company_ticker in COMPANY_TICKERS.items():
-            for _ in self._each(rf"\b{company}\b"):
-                self._add_symbols([company_ticker])
+            for m in self._each(rf"\b{company}\b"):
+                found.append((m.start(), company_ticker))
         for m in re.finditer(r"\$([A-Za-z][A-Za-z0-9]{0,5}(?:\.[A-Za-z])?)\b|\b([A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)\b|"
                              r"\b([a-z]{2,5})\b", self.text):
             if not self.cov.free(m.start(), m.end()):
@@ -271,12 +275,10 @@ class _TextReader:
                                              or ticker not in self.known_symbols)):
                 continue
             self.cov.take(m.start(), m.end())
-            self._add_symbols([ticker])
-
-    def _add_symbols(self, symbols: list[str]) -> None:
-        for symbol in symbols:
-            if symbol not in self.pieces.symbols:
-                self.pieces.symbols.append(symbol)
+            found.append((m.start(), ticker))
+        for _, symbol in sorted(found, key=lambda item: item[0]):
+            if symbol not in pieces.symbols:
+                pieces.symbols.append(symbol)
 
     # -- conditions --------------------------------------------------------------------------------------------
     def _conditions(self) -> None:
@@ -284,6 +286,7 @@ class _TextReader:
         used: set[int] = set()
         conditions: list[tuple[int, int, dict[str, Any]]] = []  # (start, end, comparison)
         index = 0
+        self._last: dict[str, Any] | None = None  # the comparison an "it" refers back to
         while index < len(items):
             found = self._condition_at(items, index)
             if found is None:
@@ -292,7 +295,9 @@ class _TextReader:
             length, comparison = found
             span = items[index:index + length]
             used.update(range(index, index + length))
-            conditions.append((span[0].start, span[-1].end, comparison))
+            if all(c != comparison for _, _, c in conditions):
+                conditions.append((span[0].start, span[-1].end, comparison))  # "buy on the golden cross" twice
+            self._last = comparison
             index += length
         self._rank(items, used)
         for position, item in enumerate(items):
@@ -374,6 +379,8 @@ class _TextReader:
                 (rf"\b{name}\s+(?:over|of|across|during|in|for)\s+{_LAST}(?P<win>{WINDOW_RE})", indicator,
                  "window_after"),
                 (r"\b(?P<num>\d+)\s*dma\b" if indicator == "sma" else r"(?!x)x", indicator, "number_after"),
+                (rf"\b(?P<num>\d+)[\s-]*{name}\b" if indicator in _NUMBER_FIRST else r"(?!x)x", indicator,
+                 "number_after"),
                 (rf"\b{name}\b", indicator, "bare"),
             ]
         candidates = []
@@ -393,16 +400,25 @@ class _TextReader:
             return 1, {**fast, "op": first.value, "value": slow}
         if first.kind == "state" and first.value in ("oversold", "overbought"):
             return 1, self._state({"indicator": "rsi"}, first.value)
+        last = self._last if self._refers_back(first.start) else None
+        if first.kind == "state" and last is not None:  # "sell when it turns negative"
+            return 1, self._state(_subject_of(last), first.value)
         subject: dict[str, Any] | None = None
         taken = 0
         if first.kind == "expr":
             subject, taken = first.value, 1
+        elif first.kind == "op" and last is not None:  # "sell when it is above 70": the last subject is meant
+            subject = _subject_of(last)
         elif first.kind == "op" and (index == 0 or not self._near(items[index - 1], first)
-                                     or items[index - 1].kind in ("role", "num")):
+                                     or items[index - 1].kind in ("role", "num")) \
+                and not self._unknown_words_before(items[index - 1].end if index else 0, first.start):
             subject = {"indicator": "price"}  # "buy when above its 200-day": the price is meant
         if subject is None or subject.get("unusable"):
             return None
         rest = items[index + taken:]
+        if last is not None and first.kind == "op" and (len(rest) < 2 or not self._near(rest[0], rest[1])
+                                                        or rest[1].kind not in ("num", "expr", "window", "signal")):
+            return 1, {**subject, "op": first.value, "value": last["value"]}  # "exit when it crosses below"
         if not rest or (taken and not self._near(first, rest[0])):
             return None
         if rest[0].kind == "state":
@@ -443,6 +459,22 @@ class _TextReader:
                           **{k: v for k, v in comparison.items() if k != "indicator"}}
             return length + 1, comparison
         return length, comparison
+
+    def _unknown_words_before(self, start: int, at: int) -> bool:
+        """Unread words that are not fillers between the clause start (or ``start``) and ``at``: the subject of
+        "the Williams %R is below -80" is an indicator the agent does not know, not the price."""
+        breaks = list(re.finditer(r"[.;:!?\n,]", self.cov.lower[start:at]))
+        begin = start + breaks[-1].end() if breaks else start
+        for word in re.finditer(r"[a-z0-9%$'&]+", self.cov.lower[begin:at]):
+            where = begin + word.start()
+            if self.cov.free(where, where + len(word.group())) and word.group() not in FILLER_WORDS:
+                return True
+        return False
+
+    def _refers_back(self, at: int) -> bool:
+        """An "it" or "they" just before ``at``, in the same clause, with an earlier comparison to refer to."""
+        before = self.cov.lower[max(0, at - 30):at]
+        return self._last is not None and re.search(r"\b(?:it|they)(?:'s)?\s+(?:[a-z]+\s+)?$", before) is not None
 
     def _state(self, subject: dict[str, Any], state: str) -> dict[str, Any]:
         base = _without_marks(subject)
@@ -528,6 +560,11 @@ def _expression(indicator: str, match: re.Match[str] | None, form: str, *,
     if indicator in _NEEDS_WINDOW and "window" not in params:
         expression["unusable"] = True
     return expression
+
+
+def _subject_of(comparison: dict[str, Any]) -> dict[str, Any]:
+    """The expression a comparison compares (its ``op`` and ``value`` left out)."""
+    return {key: value for key, value in comparison.items() if key not in ("op", "value")}
 
 
 def _without_marks(expression: dict[str, Any]) -> dict[str, Any]:

@@ -26,13 +26,14 @@ NUMBER_RE = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, revers
 # Units of a window, with their length in trading bars and in calendar days.
 _UNITS: tuple[tuple[str, int, int], ...] = (
     (r"trading[\s-]days?|days?|d|sessions?|bars?|periods?|candles?", 1, 1),
+    (r"hours?|hrs?", 1, 1),  # on hourly bars, one bar each
     (r"weeks?|wks?|w", 5, 7),
     (r"months?|mos?", 21, 30),
     (r"quarters?|qtrs?", 63, 91),
     (r"years?|yrs?|y", 252, 365),
 )
 _UNIT_RE = "|".join(f"(?:{pattern})" for pattern, _, _ in _UNITS)
-_WORD_UNIT_RE = r"trading[\s-]days?|days?|sessions?|bars?|weeks?|months?|quarters?|years?"
+_WORD_UNIT_RE = r"trading[\s-]days?|days?|sessions?|bars?|hours?|weeks?|months?|quarters?|years?"
 _NUMBER_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # Digits take any unit ("50d"); number words only whole unit words after a space ("two weeks", not "and").
 WINDOW_RE = rf"(?:\d+(?:\.\d+)?[\s-]*(?:{_UNIT_RE})|(?:{_NUMBER_WORD_RE})[\s-]+(?:{_WORD_UNIT_RE}))\b"
@@ -132,6 +133,8 @@ NOT_TICKERS = frozenset({
 
 # Words that carry no rule of their own ("buy the stock when ..."); what is left after them is reported.
 _FILLER_TEXT = """
+    backtest backtested test rank ranked ranking sort sorted
+    turn turns turned
     a an the is are be been being was were has have had when whenever if once while and or but then also its
     it's their them they it of to in on at for with that which this these those stock stocks share shares
     position positions strategy i we you want would like please should could only just both either as so go
