@@ -31,8 +31,10 @@ from lean_runner.agent.vocabulary import COMPANY_TICKERS, PCT_RE, WINDOW_RE, cal
 __all__ = ["DRAWDOWN_VOLATILITY_CAP", "refine_spec"]
 
 DRAWDOWN_VOLATILITY_CAP = 0.4  # annualized; the cap "reduce drawdown" adds when a spec has no stop to tighten
-_RISK_WORDS = {"stop_loss": r"stop[\s-]?loss|stop", "take_profit": r"take[\s-]?profit|profit\s+target",
-               "trailing_stop": r"trailing\s+stop", "max_holding_days": r"max(?:imum)?\s+holding(?:\s+period)?|"
+# The trailing stop first: "the trailing stop from 15% to 10%" must not be read as a stop loss.
+_RISK_WORDS = {"trailing_stop": r"trailing\s+stop", "stop_loss": r"stop[\s-]?loss|stop",
+               "take_profit": r"take[\s-]?profit|profit\s+target",
+               "max_holding_days": r"max(?:imum)?\s+holding(?:\s+period)?|"
                r"holding\s+(?:period|limit)", "volatility_cap": r"volatility\s+cap"}
 _RISK_NAMES = {"stop_loss": "stop loss", "take_profit": "take profit", "trailing_stop": "trailing stop",
                "max_holding_days": "holding limit", "volatility_cap": "volatility cap"}
