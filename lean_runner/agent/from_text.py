@@ -37,9 +37,9 @@ def draft_from_text(text: str, *, name: str | None = None, universe_names: Itera
         details.append({"path": "natural_language_prompt",
                         "message": "no rule to buy on was found: say when to buy (e.g. 'when RSI(14) is below "
                                    "30') or how to rank (e.g. 'hold the top 3 by 6-month return')"})
-        quoted = ", ".join(f"'{p}'" for p in pieces.not_understood) or "nothing"
-        raise NotUnderstoodError(f"the description has no usable trading rule; not understood: {quoted}",
-                                 details=details)
+        quoted = ", ".join(f"'{p}'" for p in pieces.not_understood)
+        raise NotUnderstoodError("the description has no usable trading rule"
+                                 + (f"; not understood: {quoted}" if quoted else ""), details=details)
     spec = spec_from_pieces(pieces, name=name)
     notes = list(pieces.notes)
     if not pieces.symbols and pieces.universe_name is None:

@@ -56,9 +56,9 @@ def refine_spec(spec: dict[str, Any], instruction: str, *, universe_names: Itera
     if not editor.edits:
         details = not_understood_details(editor.not_understood, "instruction")
         details.append({"path": "instruction", "message": "no edit of the spec was found in the instruction"})
-        quoted = ", ".join(f"'{p}'" for p in editor.not_understood) or "nothing"
-        raise NotUnderstoodError(f"the instruction asks for no change the agent can make; not understood: "
-                                 f"{quoted}", details=details)
+        quoted = ", ".join(f"'{p}'" for p in editor.not_understood)
+        raise NotUnderstoodError("the instruction asks for no change the agent can make"
+                                 + (f"; not understood: {quoted}" if quoted else ""), details=details)
     summary = summarize_spec(editor.spec) + " Changed: " + "; ".join(editor.edits) + "."
     return Refinement(json_spec=editor.spec, nl_summary=summary, edits=editor.edits,
                       not_understood=editor.not_understood)
@@ -261,16 +261,21 @@ class _SpecEditor:
     def _removals(self) -> None:
         risk = self.spec.get("risk") or {}
         for key, words in _RISK_WORDS.items():
-            for _ in self._each(rf"\b(?:remove|drop|delete|no|without|get\s+rid\s+of|disable)\s+(?:the\s+|a\s+|any\s+)?"
+            for m in self._each(rf"\b(?:remove|drop|delete|no|without|get\s+rid\s+of|disable)\s+(?:the\s+|a\s+|any\s+)?"
                                 rf"(?:{words})s?\b"):
                 if key in risk:
                     del risk[key]
                     self.edits.append(f"{_RISK_NAMES[key]} removed")
+                else:
+                    self.inapplicable.append(f"{self.cov.text[m.start():m.end()]} (the spec has no "
+                                             f"{_RISK_NAMES[key]})")
         if "risk" in self.spec and not self.spec["risk"]:
             del self.spec["risk"]
-        for _ in self._each(r"\b(?:remove|drop|delete|no)\s+(?:the\s+)?exit(?:\s+(?:rule|conditions?))?\b"):
+        for m in self._each(r"\b(?:remove|drop|delete|no)\s+(?:the\s+)?exit(?:\s+(?:rule|conditions?))?\b"):
             if self.spec.pop("exit", None) is not None:
                 self.edits.append("exit rule removed")
+            else:
+                self.inapplicable.append(f"{self.cov.text[m.start():m.end()]} (the spec has no exit rule)")
 
     # -- goals -------------------------------------------------------------------------------------------------
     def _goals(self) -> None:

@@ -105,6 +105,15 @@ def test_a_goal_the_spec_cannot_take_is_reported(offline_agent: OfflineAgent) ->
     assert any("the spec has no news sentiment condition" in d["message"] for d in raised.value.details)
 
 
+def test_removing_what_the_spec_does_not_have_says_so(offline_agent: OfflineAgent) -> None:
+    with pytest.raises(NotUnderstoodError) as raised:
+        offline_agent.refine(example("rsi_mean_reversion"), "remove the take profit")
+    assert {"path": "instruction", "message": "not understood: 'remove the take profit (the spec has no take "
+                                              "profit)'"} in raised.value.details
+    assert raised.value.message == "the instruction asks for no change the agent can make; not understood: " \
+                                   "'remove the take profit (the spec has no take profit)'"
+
+
 def test_reduce_drawdown_without_a_stop_adds_a_volatility_cap(offline_agent: OfflineAgent) -> None:
     spec = example("momentum_rotation")
     refined = offline_agent.refine(spec, "Reduce the max drawdown")
