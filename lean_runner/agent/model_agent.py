@@ -107,8 +107,10 @@ class ModelAgent:
         return text.replace(key, "***") if key else text
 
     def _ask(self, conversation: _Conversation, response_format: dict[str, Any]) -> str:
+        # The newest message at INFO (the system prompt and schema repeat on every request); all of it at DEBUG.
         log.info("agent prompt to %s (%s): %s", self.endpoint.base_url, self.endpoint.model,
                  self._redacted(json.dumps(conversation.messages[-1:])))
+        log.debug("agent conversation: %s", self._redacted(json.dumps(conversation.messages)))
         try:
             completion = self.client.chat.completions.create(  # type: ignore[call-overload]
                 model=self.endpoint.model, messages=conversation.messages, response_format=response_format,
@@ -128,6 +130,9 @@ class ModelAgent:
         except openai.APIStatusError as error:
             raise ModelReplyError(f"the model endpoint answered {error.status_code}: "
                                   f"{self._redacted(error.message)[:300]}") from None
+        except openai.APIError as error:  # e.g. a 200 whose body is not a chat completion
+            raise ModelReplyError(f"the model endpoint gave an unusable answer: "
+                                  f"{self._redacted(str(error))[:300]}") from None
         choices = getattr(completion, "choices", None) or []
         content = choices[0].message.content if choices and choices[0].message else None
         log.info("agent reply: %s", self._redacted(content or "(empty)"))

@@ -171,9 +171,9 @@ class AgentService:
         if user_id is not None and record.user_id not in (None, user_id):
             raise ForbiddenError(f"backtest '{backtest_id}' belongs to another user than '{user_id}'")
         facts = self.facts(backtest_id, caller)
-        spec: dict[str, Any] = {}
-        summary = None
-        if record.strategy_version_id:
-            version = self.strategies.version(record.strategy_version_id, caller)
-            spec, summary = version.json_spec, version.nl_summary
-        return self.agent.explain(facts, spec, nl_summary=summary, detail_level=detail_level, focus=focus)
+        if not record.strategy_version_id:  # a project .py run: explained, but there is no spec to change
+            explanation = self.agent.explain(facts, {}, detail_level=detail_level, focus=focus)
+            return Explanation(explanation=explanation.explanation, suggested_changes=[])
+        version = self.strategies.version(record.strategy_version_id, caller)
+        return self.agent.explain(facts, version.json_spec, nl_summary=version.nl_summary,
+                                  detail_level=detail_level, focus=focus)

@@ -190,3 +190,40 @@ def test_bad_bodies_are_422_with_paths(client: httpx.Client) -> None:
     response = client.post("/agent/strategies/from-text", json={"user_id": "u_123", "name": "x"})
     assert response.status_code == 422
     assert [d["path"] for d in response.json()["error"]["details"]] == ["natural_language_prompt"]
+
+
+def test_a_project_strategy_run_is_explained_without_suggestions(client: httpx.Client) -> None:
+    run = client.post("/api/v2/backtest/run", json={"strategy_name": "main", "start_date": "2013-10-07",
+                                                    "end_date": "2013-10-11", "symbols": ["SPY"],
+                                                    "resolution": "Daily"})
+    assert run.status_code == 202, run.text
+    backtest_id = run.json()["backtest_id"]
+    assert wait_for_status(client, backtest_id, {"completed", "failed", "cancelled"})["status"] == "completed"
+    response = client.post(f"/agent/backtests/{backtest_id}/explain", json={"user_id": "u_123"})
+    assert response.status_code == 200, response.text
+    assert response.json()["explanation"].startswith("From 2013-10-07 to 2013-10-11 the strategy returned")
+    assert response.json()["suggested_changes"] == []  # a .py strategy has no spec for refine to change
+
+
+def test_with_tokens_the_body_cannot_act_for_another_user(tmp_path_factory: pytest.TempPathFactory,
+                                                         lean_data: Path, parse_cache: Path) -> None:
+    project = make_project(tmp_path_factory.mktemp("agent-tokens") / "project")
+    running = start_server(project, lean_data, parse_cache,
+                           extra_env={"WORKBENCH_TOKENS": "u_a:token-aaaaaaaa,u_b:token-bbbbbbbb"})
+    try:
+        with running.client(headers={"Authorization": "Bearer token-aaaaaaaa"}) as alice:
+            body = {"name": "x", "natural_language_prompt": "Buy SPY when RSI(14) is below 30"}
+            assert alice.post("/agent/strategies/from-text", json={**body, "user_id": "u_b"}).status_code == 403
+            created = alice.post("/agent/strategies/from-text", json={**body, "user_id": "u_a"})
+            assert created.status_code == 201 and created.json()["strategy"]["user_id"] == "u_a"
+            version_id = created.json()["version"]["id"]
+        with running.client(headers={"Authorization": "Bearer token-bbbbbbbb"}) as bob:
+            refused = bob.post(f"/agent/strategies/{version_id}/refine",
+                               json={"user_id": "u_b", "instruction": "add a 5% stop loss"})
+            assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+            assert bob.post("/agent/strategies/from-text", json={"user_id": "u_b", "name": "x",
+                                                                 "natural_language_prompt": "buy"}).status_code == 422
+        with running.client() as anonymous:
+            assert anonymous.post("/agent/strategies/from-text", json={**body, "user_id": "u_a"}).status_code == 401
+    finally:
+        assert running.stop() == 0, running.log_text()

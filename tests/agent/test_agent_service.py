@@ -11,8 +11,9 @@ from api_server import make_project
 
 from lean_runner.agent.agents import OfflineAgent
 from lean_runner.agent.errors import NotUnderstoodError
+from lean_runner.agent.model_agent import ModelAgent, ModelEndpoint
 from lean_runner.services import ANYONE, Workbench, models
-from lean_runner.settings import Settings
+from lean_runner.settings import Settings, SettingsError
 
 PROMPT = "Buy SPY from 2010 to 2014 with $50,000 when RSI(14) is below 30 and the stochastic is low; 5% stop loss"
 
@@ -69,3 +70,27 @@ def test_from_text_and_refine_write_agent_and_mixed_versions(workbench: Workbenc
     assert mixed.new_version.origin == "mixed" and mixed.new_version.created_by == "agent_system"
     with pytest.raises(NotUnderstoodError):
         workbench.agent.preview_refine(mine.version.id, "paint it green", ANYONE)
+
+
+def test_the_model_agent_needs_its_endpoint_and_model() -> None:
+    with pytest.raises(SettingsError, match="WORKBENCH_AGENT_BASE_URL and WORKBENCH_AGENT_MODEL"):
+        Settings.from_env({"WORKBENCH_AGENT": "model", "WORKBENCH_AGENT_MODEL": "llama3.1"})
+    with pytest.raises(SettingsError, match="WORKBENCH_AGENT='genius'"):
+        Settings.from_env({"WORKBENCH_AGENT": "genius"})
+
+
+def test_the_settings_choose_the_model_agent(tmp_path: Path, lean_data: Path, parse_cache: Path) -> None:
+    project = make_project(tmp_path / "project")
+    built = Workbench.from_settings(Settings.from_env({
+        "WORKBENCH_PROJECT": str(project), "WORKBENCH_DATA_FOLDER": str(lean_data),
+        "WORKBENCH_CACHE_FOLDER": str(parse_cache), "WORKBENCH_AGENT": "Model",
+        "WORKBENCH_AGENT_BASE_URL": "http://127.0.0.1:11434/v1", "WORKBENCH_AGENT_MODEL": "llama3.1",
+        "WORKBENCH_AGENT_TIMEOUT": "7", "WORKBENCH_AGENT_MAX_ATTEMPTS": "2"}))
+    try:
+        agent = built.agent.agent
+        assert isinstance(agent, ModelAgent)
+        assert agent.endpoint == ModelEndpoint(base_url="http://127.0.0.1:11434/v1", model="llama3.1", api_key="",
+                                               timeout=7.0, max_attempts=2)
+        assert agent.offline.universe_names == ["LEAN_SAMPLE", "SP500"]
+    finally:
+        built.close()
