@@ -97,6 +97,8 @@ class _TextReader:
         self.known_symbols = known_symbols | set(COMPANY_TICKERS.values())
         self.pieces = TextPieces()
         self._rank_at: int | None = None  # where a "top 3" phrase ended: what follows may say what to rank by
+        self._refused: list[str] = []  # read, but not something a spec can say (short selling)
+        self._crossing: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (entry, exit) of "SMA crossover"
 
     def read(self) -> TextPieces:
         self._backtest_settings()
@@ -104,8 +106,9 @@ class _TextReader:
         self._sizing()
         self._schedule()
         self._universe()
+        self._crossovers()
         self._conditions()
-        self.pieces.not_understood = self.cov.leftovers()
+        self.pieces.not_understood = self._refused + self.cov.leftovers()
         return self.pieces
 
     def _each(self, pattern: str) -> list[re.Match[str]]:
@@ -280,6 +283,22 @@ class _TextReader:
             if symbol not in pieces.symbols:
                 pieces.symbols.append(symbol)
 
+    # -- crossover systems: an entry and its exit in one phrase --------------------------------------------------
+    def _crossovers(self) -> None:
+        averages = {"sma": "sma", "ma": "sma", "dma": "sma", "moving average": "sma", "ema": "ema",
+                    "exponential moving average": "ema"}
+        kinds = r"(exponential\s+moving\s+average|moving\s+average|sma|ema|dma|ma)"
+        for m in self._each(rf"\b(\d+)\s*/\s*(\d+)[\s-]*(?:day\s+|bar\s+)?{kinds}\s+cross(?:over|overs|ing)?\b"):
+            indicator = averages[re.sub(r"\s+", " ", m.group(3))]
+            fast = {"indicator": indicator, "params": {"window": int(m.group(1))}}
+            slow = {"indicator": indicator, "params": {"window": int(m.group(2))}}
+            self._crossing.append(({**fast, "op": "crosses_above", "value": slow},
+                                   {**fast, "op": "crosses_below", "value": slow}))
+        for m in self._each(rf"\b({WINDOW_RE})[\s-]*{kinds}\s+cross(?:over|overs|ing)?\b"):
+            average = {"indicator": averages[re.sub(r"\s+", " ", m.group(2))], "params": {"window": bars(m.group(1))}}
+            self._crossing.append(({"indicator": "price", "op": "crosses_above", "value": average},
+                                   {"indicator": "price", "op": "crosses_below", "value": average}))
+
     # -- conditions --------------------------------------------------------------------------------------------
     def _conditions(self) -> None:
         items = self._items()
@@ -297,7 +316,8 @@ class _TextReader:
             used.update(range(index, index + length))
             if all(c != comparison for _, _, c in conditions):
                 conditions.append((span[0].start, span[-1].end, comparison))  # "buy on the golden cross" twice
-            self._last = comparison
+            if "op" in comparison:
+                self._last = comparison
             index += length
         self._rank(items, used)
         for position, item in enumerate(items):
@@ -308,12 +328,21 @@ class _TextReader:
         by_role: dict[str, list[tuple[int, int, dict[str, Any]]]] = {"entry": [], "exit": []}
         for start, end, comparison in conditions:
             role = next((value for at, value in reversed(roles) if at <= start), "entry")
+            if role == "short":
+                self._refused.append(f"{self.text[start:end]} (to sell short: specs open long positions only)")
+                continue
             by_role[role].append((start, end, comparison))
         for role, spans in by_role.items():
             joints = [self.cov.lower[a[1]:b[0]] for a, b in itertools.pairwise(spans)]
             logic = "any" if joints and all(re.search(r"\bor\b", joint) for joint in joints) else "all"
             setattr(self.pieces, role, [comparison for _, _, comparison in spans])
             setattr(self.pieces, f"{role}_logic", logic)
+        for entry, exit_ in self._crossing:  # "a 50/200 SMA crossover": in on the cross up, out on the cross down
+            self.pieces.entry.insert(0, entry)
+            if self.pieces.exit_logic == "all" and self.pieces.exit:
+                continue  # an exit rule of its own is kept as written
+            self.pieces.exit.insert(0, exit_)
+            self.pieces.exit_logic = "any" if len(self.pieces.exit) > 1 else "all"
         if flips and not self.pieces.exit:
             self.pieces.exit_flips_entry = True
 
@@ -337,6 +366,7 @@ class _TextReader:
                       r"(?:is|are)\s+no\s+longer\s+(?:true|met))|reverse\s+(?:cross(?:over)?|signal))|\bvice\s+versa\b")
         claim("golden", r"\bgolden\s+cross(?:over)?\b", "crosses_above")
         claim("golden", r"\bdeath\s+cross(?:over)?\b", "crosses_below")
+        claim("role", r"\b(?:sell(?:s|ing)?\s+short|go(?:es|ing)?\s+short|short(?:s|ing)?)\b", "short")
         claim("role", r"\b(?:sell(?:s|ing)?|exit(?:s|ing)?|get\s+out|liquidate|close\s+(?:the\s+|out|it|all|"
                       r"positions?|them)|cover)\b", "exit")
         claim("role", r"\b(?:buy(?:s|ing)?|go(?:es|ing)?\s+long|long|enter(?:s|ing)?|entries|entry|purchase|get\s+in|"
@@ -351,6 +381,9 @@ class _TextReader:
               lambda m: m.group(1))
         claim("window", rf"\b(?:the\s+|its\s+|their\s+)?({WINDOW_RE})(?:\s+(?:one|line|level|mark|average|ma))?",
               lambda m: m.group(1))
+        claim("between", r"\bbetween\s+(-?\d+(?:\.\d+)?)\s*(%?)\s+and\s+(-?\d+(?:\.\d+)?)\s*(%?)",
+              lambda m: ((float(m.group(1)), bool(m.group(2) or m.group(4))),
+                         (float(m.group(3)), bool(m.group(2) or m.group(4)))))
         claim("op", r"cross(?:es|ed|ing)?\s+(?:back\s+)?(?:above|over)|break(?:s|ing)?\s+(?:out\s+)?(?:above|over|"
                     r"through)|cross(?:es|ed)?\s+up(?:\s+through)?|turns?\s+up\s+through", "crosses_above")
         claim("op", r"cross(?:es|ed|ing)?\s+(?:back\s+)?(?:below|under)|break(?:s|ing)?\s+(?:down\s+)?(?:below|"
@@ -411,7 +444,8 @@ class _TextReader:
             subject = _subject_of(last)
         elif first.kind == "op" and (index == 0 or not self._near(items[index - 1], first)
                                      or items[index - 1].kind in ("role", "num")) \
-                and not self._unknown_words_before(items[index - 1].end if index else 0, first.start):
+                and not self._unknown_words_before(items[index - 1].end if index else 0, first.start) \
+                and not self._percent_before(items, index):
             subject = {"indicator": "price"}  # "buy when above its 200-day": the price is meant
         if subject is None or subject.get("unusable"):
             return None
@@ -424,6 +458,10 @@ class _TextReader:
         if rest[0].kind == "state":
             comparison = self._state(subject, rest[0].value)
             return self._with_duration(items, index + taken + 1, taken + 1, comparison)
+        if rest[0].kind == "between":  # "RSI(14) between 40 and 60": both bounds hold
+            low, high = (self._threshold(subject, *bound) for bound in rest[0].value)
+            base = _without_marks(subject)
+            return taken + 1, {"all": [{**base, "op": ">=", "value": low}, {**base, "op": "<=", "value": high}]}
         if rest[0].kind != "op" or len(rest) < 2 or not self._near(rest[0], rest[1]):
             return None
         op, target = rest[0].value, rest[1]
@@ -459,6 +497,11 @@ class _TextReader:
                           **{k: v for k, v in comparison.items() if k != "indicator"}}
             return length + 1, comparison
         return length, comparison
+
+    def _percent_before(self, items: list[_Item], index: int) -> bool:
+        """ "the price is 5% above the 50-day SMA": a distance the DSL cannot state, so no condition is formed."""
+        before = items[index - 1] if index else None
+        return before is not None and before.kind == "num" and before.value[1] and self._near(before, items[index])
 
     def _unknown_words_before(self, start: int, at: int) -> bool:
         """Unread words that are not fillers between the clause start (or ``start``) and ``at``: the subject of
@@ -575,7 +618,10 @@ def _without_marks(expression: dict[str, Any]) -> dict[str, Any]:
 
 
 def flip_condition(comparison: dict[str, Any]) -> dict[str, Any]:
-    """The opposite comparison (``>`` → ``<``, a crossing above → below), for "sell when it reverses"."""
+    """The opposite comparison (``>`` → ``<``, a crossing above → below), for "sell when it reverses"; the
+    negation of a condition without an operator (``{"all": [...]}``)."""
+    if "op" not in comparison:
+        return {"not": comparison}
     return {**comparison, "op": _FLIP[comparison["op"]]}
 
 

@@ -183,6 +183,16 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      "20% take profit, hold for no more than 90 days",
      {"universe": {"symbols": ["SPY", "QQQ"]}, "entry": [cmp(SMA50, ">", SMA200)], "sizing": {"max_positions": 2},
       "risk": {"stop_loss": 0.07, "take_profit": 0.2, "max_holding_days": 90}, "rebalance": "weekly"}),
+    ("Buy IBM when 50-day SMA > 200-day SMA and RSI(14) between 40 and 60",
+     {"universe": {"symbols": ["IBM"]},
+      "entry": [cmp(SMA50, ">", SMA200), {"all": [cmp(ind("rsi", window=14), ">=", 40),
+                                                  cmp(ind("rsi", window=14), "<=", 60)]}]}),
+    ("50/200 SMA crossover on SPY with a 5% stop",
+     {"universe": SPY, "entry": [cmp(SMA50, "crosses_above", SMA200)], "exit": [cmp(SMA50, "crosses_below", SMA200)],
+      "risk": {"stop_loss": 0.05}}),
+    ("Trend following on IWM, EEM and SPY: 100-day SMA crossover, 2% risk per trade",
+     {"universe": {"symbols": ["IWM", "EEM", "SPY"]}, "entry": [cmp(PRICE, "crosses_above", ind("sma", window=100))],
+      "exit": [cmp(PRICE, "crosses_below", ind("sma", window=100))], "not_understood": ["Trend following", "2% risk"]}),
 ]
 
 NOTHING_USABLE = [
@@ -191,6 +201,8 @@ NOTHING_USABLE = [
     ("I want a strategy that uses the stochastic oscillator and Ichimoku clouds",
      ["stochastic oscillator and Ichimoku clouds"]),
     ("Buy the stock when the Williams %R is below -80", ["Williams %R is below -80"]),
+    ("Buy SPY when the price is 5% above the 50-day SMA", ["price is 5% above the 50-day SMA"]),
+    ("Short SPY when RSI is above 80", ["RSI is above 80 (to sell short: specs open long positions only)"]),
 ]
 
 
