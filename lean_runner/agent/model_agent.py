@@ -127,6 +127,14 @@ class ModelAgent:
         except (openai.AuthenticationError, openai.PermissionDeniedError) as error:
             raise ModelUnavailableError(f"the model endpoint refused the API key ({error.status_code}); check "
                                         "WORKBENCH_AGENT_API_KEY") from None
+        except openai.BadRequestError as error:
+            if response_format.get("type") == "json_schema" and "response_format" in str(error.message):
+                # Older servers know JSON mode but not schemas: the schema is in the system message anyway.
+                log.info("the endpoint refuses json_schema output (%s); asking for JSON mode", error.status_code)
+                self._spec_format = {"type": "json_object"}
+                return self._ask(conversation, self._spec_format)
+            raise ModelReplyError(f"the model endpoint answered {error.status_code}: "
+                                  f"{self._redacted(error.message)[:300]}") from None
         except openai.APIStatusError as error:
             raise ModelReplyError(f"the model endpoint answered {error.status_code}: "
                                   f"{self._redacted(error.message)[:300]}") from None

@@ -129,6 +129,17 @@ def test_error_answers_fail_at_once_with_a_clear_status(agent: ModelAgent, model
     assert API_KEY not in str(raised.value)
 
 
+def test_a_server_without_schema_output_is_asked_for_json_mode(agent: ModelAgent,
+                                                               model_server: ScriptedModelServer) -> None:
+    model_server.script(Reply(status=400, content="response_format type json_schema is not supported"),
+                        json.dumps(RSI_SPEC))
+    assert agent.draft("Buy SPY when RSI(14) is below 30").json_spec == RSI_SPEC
+    assert [r["response_format"]["type"] for r in model_server.requests] == ["json_schema", "json_object"]
+    model_server.script(Reply(status=400, content="unknown model"))
+    with pytest.raises(ModelReplyError, match="answered 400"):
+        agent.draft("Buy SPY when RSI(14) is below 30")
+
+
 def test_an_unreachable_endpoint_is_a_503(offline_agent: OfflineAgent) -> None:
     agent = ModelAgent(ModelEndpoint(base_url="http://127.0.0.1:9/v1", model="m", timeout=1.0),
                        validate=lambda spec: [], offline=offline_agent)
