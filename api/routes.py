@@ -33,7 +33,7 @@ REST_ROUTES: list[tuple[str, type, str]] = [
     (rf"/backtests/{ID}", backtests.BacktestHandler, "/backtests/{backtest_id}"),
     (rf"/backtests/{ID}/results", backtests.BacktestResultsHandler, "/backtests/{backtest_id}/results"),
     (rf"/backtests/{ID}/cancel", backtests.BacktestCancelHandler, "/backtests/{backtest_id}/cancel"),
-    # section 3 (from-text before {version_id}, which would match it)
+    # section 3: the agent tools
     (r"/agent/strategies/from-text", agent.FromTextHandler, "/agent/strategies/from-text"),
     (rf"/agent/strategies/{ID}/refine", agent.RefineHandler, "/agent/strategies/{version_id}/refine"),
     (r"/agent/backtests", agent.AgentBacktestsHandler, "/agent/backtests"),
