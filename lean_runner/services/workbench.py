@@ -27,6 +27,7 @@ from lean_runner.orchestration.events import TERMINAL_EVENTS, CompletedEvent, Ev
 from lean_runner.runners.engine_choice import docker_status
 from lean_runner.runners.local import LocalRunner
 from lean_runner.services import sample_data
+from lean_runner.services.agents import AgentService, build_agent
 from lean_runner.services.backtests import BacktestService, EngineSelection
 from lean_runner.services.models import SampleDataReport
 from lean_runner.services.prices import daily_prices
@@ -70,6 +71,7 @@ class Workbench:
     backtests: BacktestService
     results: ResultService
     docker_status: _CachedDockerStatus
+    agent: AgentService
 
     @classmethod
     def from_settings(cls, settings: Settings, *, events: EventBus | None = None,
@@ -98,13 +100,13 @@ class Workbench:
                                   containers_only=several_users and not settings.allow_local_engine)
         backtests = BacktestService(orchestrator=orchestrator, project=project, strategies=strategy_store,
                                     universes=universes, engines=engines, data_folder=settings.data_folder)
-        return cls(settings=settings, orchestrator=orchestrator, project=project,
-                   strategies=StrategyService(strategy_store, universes=universes,
-                                              data_folder=settings.data_folder),
+        strategies = StrategyService(strategy_store, universes=universes, data_folder=settings.data_folder)
+        return cls(settings=settings, orchestrator=orchestrator, project=project, strategies=strategies,
                    backtests=backtests,
                    results=ResultService(orchestrator, backtests,
                                          synthetic_data=sample_data.is_synthetic(settings.data_folder)),
-                   docker_status=status)
+                   docker_status=status,
+                   agent=AgentService(build_agent(settings, strategies), strategies=strategies, backtests=backtests))
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def start(self) -> None:
