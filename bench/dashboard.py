@@ -3,7 +3,7 @@ view with a 100,000-point equity curve, and the live chart's update rate during 
 
 ``python bench/dashboard.py [--results 1000] [--points 100000] [--json out.json]``
 
-1. Fills a project with ``--results`` results (one real run through the API, copied; see bench/api.py), and
+1. Fills a project with ``--results`` results (one real run through the API, copied; see bench/api_load.py), and
    gives one copy an equity curve of ``--points`` points (a random walk written into LEAN's result file, so the
    detail view reads it the way it reads any result).
 2. Starts ``workbench serve`` on it and opens, each in a fresh page of Debian's Chromium (Playwright):
@@ -39,8 +39,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "api"))
 sys.path.insert(0, str(REPO / "bench"))
-from api import fill_project  # noqa: E402
-from api_server import start_server, wait_for_status  # noqa: E402
+from api_load import fill_project  # noqa: E402
+from api_server import start_server  # noqa: E402
 
 TEMPLATE_DATA = REPO.parent / "shared" / "lean-data"  # the data the brief names: ../shared/lean-data
 CHROMIUM = "/usr/bin/chromium"
@@ -73,8 +73,8 @@ hv.extension("bokeh", logo=False)
 pn.extension("tabulator")
 points = int(__import__("os").environ["PEER_POINTS"])
 times = pd.date_range("2000-01-03", periods=points, freq="min")
-curve = hv.Curve(pd.DataFrame({"time": times, "value": 1e5 + np.cumsum(np.random.default_rng(1).normal(0, 50, points))}),
-                 "time", "value")
+walk = 1e5 + np.cumsum(np.random.default_rng(1).normal(0, 50, points))
+curve = hv.Curve(pd.DataFrame({"time": times, "value": walk}), "time", "value")
 table = pn.widgets.Tabulator(pd.DataFrame({"a": range(20), "b": [0.5] * 20}), css_classes=["results-table"])
 pn.Column(table, pn.pane.HoloViews(downsample1d(curve, width=1500).opts(responsive=True, height=320),
                                    css_classes=["detail-equity"], sizing_mode="stretch_width")).servable()
@@ -117,11 +117,18 @@ def first_render(browser: Any, url: str, ready: str, repeat: int, name: str) -> 
     return RenderFigures(name, min(timings), statistics.median(timings), repeat)
 
 
+ROWS_IN = """(count) => {
+  const rows = [];
+  const walk = (root) => { for (const el of root.querySelectorAll('*')) {
+      if (el.classList && el.classList.contains('tabulator-row')) { rows.push(el); }
+      if (el.shadowRoot) { walk(el.shadowRoot); } } };
+  walk(document);
+  return rows.length >= count;
+}"""
+
+
 def rows_ready(count: int) -> str:
-    return f"() => document.querySelectorAll('*') && (function () {{\n" \
-           f"  const rows = []; const walk = (root) => {{ for (const el of root.querySelectorAll('.tabulator-row')) " \
-           f"rows.push(el); for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot); }};\n" \
-           f"  walk(document); return rows.length >= {count}; }})()"
+    return f"() => ({ROWS_IN})({count})"
 
 
 def chart_ready() -> str:

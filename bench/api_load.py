@@ -1,6 +1,6 @@
 """Benchmark the API server: request latency under a steady load, and WebSocket fan-out to many clients.
 
-``python bench/api.py [--results 1000] [--rate 200] [--seconds 10] [--clients 200] [--json out.json]``
+``python bench/api_load.py [--results 1000] [--rate 200] [--seconds 10] [--clients 200] [--json out.json]``
 
 1. Starts a real ``workbench serve`` (embedded engine) on a copy of test-project, runs one short backtest
    through the API, stops the server, copies that result folder until the project holds ``--results`` results
