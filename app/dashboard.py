@@ -31,6 +31,8 @@ from app.models import (
     ResultDetailModel,
     ResultsModel,
 )
+from app.models.agent import AgentModel
+from app.views.agent import AgentView, ExplainView
 from app.views.compare import CompareView
 from app.views.launch import LaunchView
 from app.views.live import LiveView
@@ -70,12 +72,15 @@ class Dashboard(Viewer):
         self.results = ResultsModel(workbench=workbench, caller=caller)
         self.detail = ResultDetailModel(workbench=workbench, caller=caller)
         self.compare = CompareModel(workbench=workbench, caller=caller)
+        self.agent = AgentModel(workbench=workbench, caller=caller, user_id=caller.user_id or user_id)
 
-        self.strategies_view = StrategiesView(self.dsl, self.python)
+        self.agent_view = AgentView(self.agent, on_saved=self._described)
+        self.strategies_view = StrategiesView(self.dsl, self.python, self.agent_view)
         self.launch_view = LaunchView(self.launch, self.data, on_launched=self.follow)
         self.live_view = LiveView(self.live)
         self.results_view = ResultsTableView(self.results, on_open=self.open_result, on_compare=self.compare_results)
-        self.detail_view = ResultDetailView(self.detail)
+        self.explain_view = ExplainView(self.agent, backtest_id=lambda: self.detail.summary.get("backtest_id"))
+        self.detail_view = ResultDetailView(self.detail, explain=self.explain_view)
         self.compare_view = CompareView(self.compare)
         self.tabs = pn.Tabs(("Strategies", self.strategies_view), ("Launch", self.launch_view),
                             ("Runs", self.live_view), ("Results", self.results_view), ("Detail", self.detail_view),
@@ -104,6 +109,11 @@ class Dashboard(Viewer):
             self.results.refresh()
         elif screen == "Launch":
             self.launch_view.refresh()
+
+    def _described(self, _version_id: str) -> None:
+        # A strategy the agent saved is one more DSL strategy: the editor and the launch form list it.
+        self.dsl.refresh()
+        self.launch.refresh()
 
     def follow(self, backtest_id: str) -> None:
         self.live.attach(backtest_id)

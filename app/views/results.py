@@ -135,9 +135,9 @@ def _curve(series: pd.Series, label: str, column: str = "detail_equity", **opts:
 
 
 class ResultDetailView(Viewer):
-    def __init__(self, model: ResultDetailModel, **params: Any) -> None:
+    def __init__(self, model: ResultDetailModel, explain: Viewer | None = None, **params: Any) -> None:
         super().__init__(**params)
-        self.model = model
+        self.model, self.explain = model, explain
         self.body = pn.Column(sizing_mode="stretch_width")
         self.model.param.watch(self._show, ["timestamp", "equity", "error", "prices"])
         self._show()
@@ -153,6 +153,7 @@ class ResultDetailView(Viewer):
         self.body.objects = [self._header(), pn.Tabs(
             ("Overview", self._overview()), ("Returns", self._returns()), ("Prices and trades", self._prices()),
             ("Orders", self._table(model.orders)), ("Logs", self._logs()),
+            *([("Explain", self.explain)] if self.explain is not None else []),
             sizing_mode="stretch_width", dynamic=True)]
 
     def _header(self) -> pn.viewable.Viewable:
@@ -180,10 +181,9 @@ class ResultDetailView(Viewer):
             hv.opts.Curve(responsive=True, height=320, tools=["hover"], ylabel="USD"),
             hv.opts.Overlay(title="Equity against the benchmark" + synthetic, legend_position="top_left"))
         frame = pd.DataFrame({"time": model.drawdown.index, "detail_drawdown": model.drawdown.to_numpy()})
-        area = hv.Area(frame, "time", "detail_drawdown")
-        underwater = downsample1d(area, width=CHART_WIDTH_POINTS).opts(
-            responsive=True, height=200, color="#c0392b", alpha=0.5, title="Underwater drawdown" + synthetic,
-            ylabel="%")
+        line = hv.Curve(frame, "time", "detail_drawdown")  # a curve: HoloViews' LTTB downsampling has no Area
+        underwater = downsample1d(line, width=CHART_WIDTH_POINTS).opts(
+            responsive=True, height=200, color="#c0392b", title="Underwater drawdown" + synthetic, ylabel="%")
         charts = pn.Column(pn.pane.HoloViews(equity, sizing_mode="stretch_width", css_classes=["detail-equity"]),
                            pn.pane.HoloViews(underwater, sizing_mode="stretch_width"), sizing_mode="stretch_width")
         return pn.Row(charts, pn.Column("### LEAN statistics", self._statistics(), width=380),

@@ -176,10 +176,13 @@ class PythonEditorView(Viewer):
 
 
 class StrategiesView(Viewer):
-    def __init__(self, dsl: DslEditorModel, python: PythonEditorModel, **params: Any) -> None:
+    def __init__(self, dsl: DslEditorModel, python: PythonEditorModel, agent: Viewer | None = None,
+                 **params: Any) -> None:
         super().__init__(**params)
-        self.dsl_view, self.python_view = DslEditorView(dsl), PythonEditorView(python)
+        self.dsl_view, self.python_view, self.agent_view = DslEditorView(dsl), PythonEditorView(python), agent
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Tabs(("DSL strategies", self.dsl_view), ("Python strategies", self.python_view),
-                       sizing_mode="stretch_width")
+        tabs: list[tuple[str, Any]] = [("DSL strategies", self.dsl_view), ("Python strategies", self.python_view)]
+        if self.agent_view is not None:
+            tabs.append(("Describe in English", self.agent_view))
+        return pn.Tabs(*tabs, sizing_mode="stretch_width")

@@ -227,6 +227,46 @@ def test_delete_removes_a_result(session: Session, client: httpx.Client) -> None
     assert client.get("/api/v2/backtest/results").json()["total_count"] == before - 1
 
 
-def test_nothing_left_the_machine_and_the_console_stayed_clean(session: Session) -> None:
+def test_describe_a_strategy_preview_then_save_then_explain_its_backtest_and_apply_a_suggestion(
+        session: Session, client: httpx.Client, server: ServerProcess) -> None:
+    session.tab("Strategies")
+    session.page.locator(".bk-tab", has_text="Describe in English").first.click()
+    box = session.page.locator(".agent-description textarea")
+    box.fill("Buy SPY when RSI(14) is below 30 and sell when it is above 70, with a 5% stop loss")
+    session.page.locator(".agent-preview button").click()
+    session.wait_text("What it does:", timeout=60)
+    assert "Valid" in session.text(".agent-summary")
+    assert client.get("/strategies", params={"user_id": "default"}).json()["items"] == []  # nothing saved yet
+    session.shot("described")
+    session.page.get_by_role("button", name="Save strategy").click()
+    session.wait_text("Saved strategy", timeout=60)
+    [strategy] = client.get("/strategies", params={"user_id": "default"}).json()["items"]
+    version_id = strategy["current_version_id"]
+    created = client.post("/backtests", json={"user_id": "default", "strategy_version_id": version_id,
+                                              "config": {"start_date": "2010-01-01", "end_date": "2013-12-31"}})
+    backtest_id = created.json()["backtest"]["id"]
+    deadline = time.monotonic() + 300
+    while client.get(f"/backtests/{backtest_id}").json()["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    listed = client.get("/api/v2/backtest/results", params={"page_size": 100}).json()["results"]
+    [timestamp] = [r["timestamp"] for r in listed if r["backtest_id"] == backtest_id]
+    session.page.goto(f"{server.url}/?result={timestamp}")
+    session.wait_text("LEAN statistics", timeout=60)
+    session.shot("dsl-detail")
+    session.page.locator(".bk-tab", has_text="Explain").first.click()
+    session.page.locator(".agent-explain button").click()
+    session.page.locator(".agent-suggestion button").first.wait_for(timeout=60_000)
+    session.shot("explained")
+    session.page.locator(".agent-suggestion button").first.click()
+    session.wait_text("Created version", timeout=60)
+    versions = client.get(f"/strategies/{strategy['id']}/versions").json()["items"]
+    assert len(versions) == 2 and versions[-1]["origin"] == "agent"
+
+
+def test_nothing_left_the_machine_and_the_console_and_server_log_stayed_clean(session: Session,
+                                                                             server: ServerProcess) -> None:
     assert session.outside == []
     assert session.errors == []
+    log = server.log_text()
+    assert "Traceback" not in log and "Callable raised" not in log, log[-3000:]
