@@ -21,7 +21,8 @@ from lean_runner.services import models
 _DSL_FIELDS = (("CreateStrategyRequest", "json_spec", "StrategySpec"),
                ("CreateVersionRequest", "json_spec", "StrategySpec"),
                ("StrategyVersion", "json_spec", "StrategySpec"),
-               ("CreateBacktestRequest", "config", "BacktestConfig"))
+               ("CreateBacktestRequest", "config", "BacktestConfig"),
+               ("AgentBacktestRequest", "config", "BacktestConfig"))
 # What each path parameter accepts (result folders may also hold dots; the description keeps to the common form).
 _ID_PATTERN = r"^[A-Za-z0-9_\-]{1,100}$"
 _PATH_PATTERNS = {"name": r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$", "timestamp": r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$"}
@@ -29,7 +30,8 @@ MONITOR_PATH = "/api/v2/backtest/monitor/{backtest_id}"
 _STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad request",
                 401: "No or unknown token", 403: "Another user's data", 404: "Not found",
                 409: "Not allowed in the current state", 413: "Body too large", 422: "Validation failed",
-                500: "Server error", 503: "Engine or database unavailable"}
+                500: "Server error", 502: "The model endpoint failed or gave no usable answer",
+                503: "Engine, database or model endpoint unavailable", 504: "The model endpoint timed out"}
 
 
 def _embedded(schema: dict[str, Any], name: str) -> dict[str, Any]:
@@ -112,7 +114,8 @@ def build_openapi(*, server_url: str | None = None) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "LEAN backtest workbench", "version": "1.0.0",
                  "description": "Both documented APIs: backtesting API v2 (project .py strategies) and the "
-                                "strategy & backtest API (DSL strategies, versions, backtests). The WebSocket "
+                                "strategy & backtest API (DSL strategies, versions, backtests, agent tools). "
+                                "The WebSocket "
                                 f"`{MONITOR_PATH}` "
                                 "streams progress; see docs/api.md."},
         "paths": paths,

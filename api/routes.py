@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import backtest_v2, backtests, docs, optimizations, strategies
+from api import agent, backtest_v2, backtests, docs, optimizations, strategies
 from api.base import NotFoundHandler, ServerContext
 from api.monitor import MonitorHandler, MonitorHub
 
@@ -33,6 +33,11 @@ REST_ROUTES: list[tuple[str, type, str]] = [
     (rf"/backtests/{ID}", backtests.BacktestHandler, "/backtests/{backtest_id}"),
     (rf"/backtests/{ID}/results", backtests.BacktestResultsHandler, "/backtests/{backtest_id}/results"),
     (rf"/backtests/{ID}/cancel", backtests.BacktestCancelHandler, "/backtests/{backtest_id}/cancel"),
+    # section 3: the agent tools
+    (r"/agent/strategies/from-text", agent.FromTextHandler, "/agent/strategies/from-text"),
+    (rf"/agent/strategies/{ID}/refine", agent.RefineHandler, "/agent/strategies/{version_id}/refine"),
+    (r"/agent/backtests", agent.AgentBacktestsHandler, "/agent/backtests"),
+    (rf"/agent/backtests/{ID}/explain", agent.ExplainHandler, "/agent/backtests/{backtest_id}/explain"),
     # optimizations (not in the documents; docs/api.md)
     (r"/optimizations", optimizations.OptimizationsHandler, "/optimizations"),
     (rf"/optimizations/{ID}", optimizations.OptimizationHandler, "/optimizations/{optimization_name}"),
@@ -50,6 +55,6 @@ def build_routes(context: ServerContext, hub: MonitorHub) -> list[tuple[Any, ...
     routes.append((OPTIMIZATION_MONITOR_PATTERN, optimizations.OptimizationMonitorHandler, {"context": context}))
     routes += [(r"/openapi.json", docs.OpenAPIHandler, {"context": context}),
                (r"/docs/?", docs.DocsPageHandler, {"context": context}),
-               (r"/(?:api|strategies|strategy-versions|backtests|optimizations)(?:/.*)?", NotFoundHandler,
+               (r"/(?:api|strategies|strategy-versions|backtests|agent|optimizations)(?:/.*)?", NotFoundHandler,
                 {"context": context})]
     return routes

@@ -65,6 +65,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "With tokens of several users, strategies run in containers unless this is true (the local "
                 "engine runs a user's code with the server's rights)."),
     SettingSpec("WORKBENCH_MAX_BODY_BYTES", "1048576", "Largest request body the server accepts (413 above)."),
+    SettingSpec("WORKBENCH_AGENT", "offline",
+                "Agent of the /agent endpoints: offline (deterministic, no network) or model (an OpenAI-compatible "
+                "endpoint, see docs/agent.md)."),
+    SettingSpec("WORKBENCH_AGENT_BASE_URL", "",
+                "The model endpoint's base URL, e.g. http://127.0.0.1:11434/v1 (Ollama) or "
+                "http://127.0.0.1:8080/v1 (llama.cpp); needed with WORKBENCH_AGENT=model."),
+    SettingSpec("WORKBENCH_AGENT_MODEL", "", "The model's name at that endpoint; needed with WORKBENCH_AGENT=model."),
+    SettingSpec("WORKBENCH_AGENT_API_KEY", "",
+                "The endpoint's API key; empty for local servers that need none. Never logged."),
+    SettingSpec("WORKBENCH_AGENT_TIMEOUT", "60", "Seconds to wait for one model reply before answering 504."),
+    SettingSpec("WORKBENCH_AGENT_MAX_ATTEMPTS", "3",
+                "Replies asked of the model per request: a reply that is not JSON or a spec that does not validate "
+                "is sent back with its errors until this many."),
     SettingSpec("WORKBENCH_WARM_WORKERS", "false",
                 "true = local-engine backtests fork from a warm engine server (engine imported, reference data "
                 "read) instead of starting a new Python process each; every run is still its own process."),
@@ -77,6 +90,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("WORKBENCH_DASK_DATA_FOLDER", "",
                 "The data folder as the Dask workers see it: a path or an fsspec URL; empty = the data folder."),
 )
+AGENT_CHOICES = ("offline", "model")
 
 
 class SettingsError(ValueError):
@@ -104,6 +118,12 @@ class Settings:
     tokens: tuple[tuple[str, str], ...] = ()
     allow_local_engine: bool = False
     max_body_bytes: int = 1_048_576
+    agent: str = "offline"
+    agent_base_url: str = ""
+    agent_model: str = ""
+    agent_api_key: str = ""
+    agent_timeout: float = 60.0
+    agent_max_attempts: int = 3
     warm_workers: bool = False
     dask_scheduler: str = ""
     dask_backtests: bool = False
@@ -134,6 +154,13 @@ class Settings:
         if engine not in ENGINE_CHOICES:
             raise SettingsError(f"WORKBENCH_ENGINE={values['WORKBENCH_ENGINE']!r}: use one of "
                                 f"{', '.join(ENGINE_CHOICES)}.")
+        agent = values["WORKBENCH_AGENT"].strip().lower()
+        if agent not in AGENT_CHOICES:
+            raise SettingsError(f"WORKBENCH_AGENT={values['WORKBENCH_AGENT']!r}: use one of "
+                                f"{', '.join(AGENT_CHOICES)}.")
+        if agent == "model" and not (values["WORKBENCH_AGENT_BASE_URL"].strip() and
+                                     values["WORKBENCH_AGENT_MODEL"].strip()):
+            raise SettingsError("WORKBENCH_AGENT=model needs WORKBENCH_AGENT_BASE_URL and WORKBENCH_AGENT_MODEL.")
         port = int(_number(values, "WORKBENCH_PORT"))
         if port > 65535:
             raise SettingsError(f"WORKBENCH_PORT={values['WORKBENCH_PORT']} is not a port (0-65535).")
@@ -154,6 +181,10 @@ class Settings:
             docker_memory=values["WORKBENCH_DOCKER_MEMORY"],
             lean_config=values["WORKBENCH_LEAN_CONFIG"],
             image_base=values["WORKBENCH_IMAGE_BASE"],
+            agent=agent, agent_base_url=values["WORKBENCH_AGENT_BASE_URL"].strip(),
+            agent_model=values["WORKBENCH_AGENT_MODEL"].strip(), agent_api_key=values["WORKBENCH_AGENT_API_KEY"],
+            agent_timeout=_number(values, "WORKBENCH_AGENT_TIMEOUT"),
+            agent_max_attempts=max(1, int(_number(values, "WORKBENCH_AGENT_MAX_ATTEMPTS"))),
             warm_workers=_flag(values, "WORKBENCH_WARM_WORKERS"),
             dask_scheduler=values["WORKBENCH_DASK_SCHEDULER"].strip(),
             dask_backtests=_flag(values, "WORKBENCH_DASK_BACKTESTS"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 RUNNER_ALGORITHMS = Path(__file__).parent / "runners" / "algorithms"
 ENGINE_ALGORITHMS = Path(__file__).parent / "engine" / "algorithms"
+# The server helpers (tests/api/api_server.py) serve the API tests, the dashboard's browser tests and bench/api.py.
+sys.path.insert(0, str(Path(__file__).parent / "api"))
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from lean_runner.runners.errors import BacktestRunError
 from lean_runner.services.access import ANYONE, Caller
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MAX_PRICE_SYMBOLS = 5
 ORDER_STATUS = {0: "New", 1: "Submitted", 2: "PartiallyFilled", 3: "Filled", 5: "Canceled", 6: "None",
                 7: "Invalid", 8: "CancelPending", 9: "UpdateSubmitted"}
 ORDER_TYPE = {0: "Market", 1: "Limit", 2: "StopMarket", 3: "StopLimit", 4: "MarketOnOpen", 5: "MarketOnClose",
@@ -122,6 +123,8 @@ class ResultDetailModel(param.Parameterized):
     trades = param.DataFrame(default=pd.DataFrame(), doc="Closed trades.")
     orders = param.DataFrame(default=pd.DataFrame(), doc="Orders.")
     logs = param.List(default=[], doc="The algorithm's log lines.")
+    prices = param.Dict(default={}, doc="Traded symbol → its adjusted daily closes over the run (at most "
+                                        "MAX_PRICE_SYMBOLS symbols, the most traded first).")
     synthetic = param.Boolean(default=False, doc="True when the result ran on the generated sample data.")
     error = param.String(default="", doc="Why the result cannot be shown.")
 
@@ -157,6 +160,20 @@ class ResultDetailModel(param.Parameterized):
             drawdown=underwater(equity), monthly=monthly_returns(equity, detail.initial_cash),
             yearly=yearly_returns(equity, detail.initial_cash), trades=trades_frame(detail.trades),
             orders=orders_frame(detail.orders), logs=list(detail.logs), synthetic=detail.synthetic_data)
+        self.prices = self._prices()
+
+    def _prices(self) -> dict[str, pd.Series]:
+        if self.trades.empty or self.equity.empty:
+            return {}
+        start, end = self.equity.index[0].date(), self.equity.index[-1].date()
+        traded = self.trades["symbol"].value_counts().index[:MAX_PRICE_SYMBOLS]
+        prices = {}
+        for symbol in traded:
+            closes = self.workbench.prices(str(symbol), start, end)
+            if closes:
+                prices[str(symbol)] = pd.Series([c for _, c in closes], index=pd.to_datetime([d for d, _ in closes]),
+                                                name=str(symbol), dtype=float)
+        return prices
 
     # -- downloads -------------------------------------------------------------------------------------------
     def result_json(self) -> io.BytesIO:

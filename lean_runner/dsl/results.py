@@ -6,8 +6,9 @@ Example::
     results["metrics_summary"]   # {"total_return": 0.26, "cagr": 0.047, "max_drawdown": 0.236, "sharpe": 0.30}
 
 Works on the files of the embedded engine and of QuantConnect's LEAN alike: the equity curve
-comes from the ``Strategy Equity`` chart, trades from the order events (or the orders), and
-the summary from LEAN's statistics.
+comes from the ``Strategy Equity`` chart, trades are LEAN's closed trades (the ones its trade
+statistics count; rebuilt from the order events or the orders when a result has none), and the
+summary from LEAN's statistics.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from lean_runner.engine.results.reader import LeanResultFolder, read_result_folder
 
-__all__ = ["backtest_results", "daily_equity", "drawdown_episodes", "metrics_summary", "period_returns",
-           "round_trips"]
+__all__ = ["backtest_results", "daily_equity", "drawdown_episodes", "lean_closed_trades", "metrics_summary",
+           "period_returns", "round_trips"]
 
 _NEW_YORK = ZoneInfo("America/New_York")
 
@@ -142,6 +143,32 @@ def _trade(symbol: str, trade: dict[str, Any]) -> dict[str, Any]:
             "return_pct": pnl / trade["entry_value"] if trade["entry_value"] else 0.0}
 
 
+def lean_closed_trades(result: LeanResultFolder) -> list[dict[str, Any]] | None:
+    """LEAN's closed trades (``totalPerformance.closedTrades``: its trade builder matches fills first in, first out,
+    so a partial exit is a trade of its own) in the seed's shape, or None when the result has none recorded. P&L
+    is before fees, as LEAN's ``profitLoss``, but computed from the prices: LEAN rounds its own to cents."""
+    performance = result.raw.get("totalPerformance") or {}
+    closed = performance.get("closedTrades") if isinstance(performance, dict) else None
+    if not isinstance(closed, list):
+        return None
+    trades = []
+    for trade in closed:
+        symbol = trade.get("symbol") or {}
+        side = 1 if trade.get("direction") in (0, "long", "Long") else -1
+        quantity, entry, exit_ = float(trade["quantity"]), float(trade["entryPrice"]), float(trade["exitPrice"])
+        pnl = (exit_ - entry) * quantity * side
+        trades.append({"symbol": str(symbol.get("value") if isinstance(symbol, dict) else symbol),
+                       "side": "buy" if side > 0 else "sell",
+                       "entry_date": _day(_seconds(trade["entryTime"])), "exit_date": _day(_seconds(trade["exitTime"])),
+                       "entry_price": entry, "exit_price": exit_, "quantity": quantity, "pnl": pnl,
+                       "return_pct": pnl / (entry * quantity) if entry and quantity else 0.0})
+    return sorted(trades, key=lambda t: (t["exit_date"], t["symbol"]))
+
+
+def _seconds(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
 def _fraction(text: str | None) -> float | None:
     """``"23.600%"`` → 0.236, ``"0.304"`` → 0.304; None when absent or not a number."""
     if not text:
@@ -173,6 +200,11 @@ def metrics_summary(result: LeanResultFolder, curve: list[tuple[date, float]]) -
             "sharpe": _fraction(stats.get("Sharpe Ratio"))}
 
 
+def _trades(folder: LeanResultFolder) -> list[dict[str, Any]]:
+    closed = lean_closed_trades(folder)
+    return closed if closed is not None else round_trips(_fills(folder))
+
+
 def backtest_results(result: LeanResultFolder | Path, *, monthly: bool = False,
                      min_drawdown: float = 0.0) -> dict[str, Any]:
     """``metrics_summary``, ``equity_curve`` (daily), ``drawdowns``, ``trades`` and ``per_period_metrics`` (yearly;
@@ -183,6 +215,6 @@ def backtest_results(result: LeanResultFolder | Path, *, monthly: bool = False,
         "metrics_summary": metrics_summary(folder, curve),
         "equity_curve": [{"date": day.isoformat(), "equity": equity} for day, equity in curve],
         "drawdowns": drawdown_episodes(curve, min_depth=min_drawdown),
-        "trades": round_trips(_fills(folder)),
+        "trades": _trades(folder),
         "per_period_metrics": period_returns(curve, monthly=monthly),
     }

@@ -350,6 +350,74 @@ class SampleDataReport(_Response):
     synthetic: bool
 
 
+# -- agent tools (strategy-and-backtest-api.md section 3) --------------------------------------------------------
+FocusTopic = Literal["drawdowns", "returns", "trades", "exposure", "regimes", "costs"]
+
+
+class AgentFromTextRequest(_Request):
+    user_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    natural_language_prompt: str = Field(min_length=1, max_length=20000,
+                                         description="The strategy in plain English.")
+
+
+class AgentRefineRequest(_Request):
+    user_id: str = Field(min_length=1, max_length=64)
+    instruction: str = Field(min_length=1, max_length=20000,
+                             description="What to change, in plain English (a suggested change works as is).")
+
+
+class AgentRefined(_Response):
+    old_version_id: str
+    new_version: StrategyVersion
+
+
+class AgentBacktestRequest(_Request):
+    user_id: str = Field(min_length=1, max_length=64)
+    strategy_version_id: str = Field(min_length=1, max_length=64)
+    config: dict[str, Any] = Field(default_factory=dict,
+                                   description="A backtest config (the BacktestConfig schema).")
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                        description="Kept on the backtest; GET /backtests?conversation_id= "
+                                                    "filters by it.")
+    tags: list[str] = Field(default_factory=list, max_length=50, description="(not in the document)")
+    engine: EngineName | None = Field(default=None, description="(not in the document)")
+
+
+class AgentExplainRequest(_Request):
+    user_id: str = Field(min_length=1, max_length=64)
+    detail_level: Literal["summary", "detailed"] = "summary"
+    focus: list[FocusTopic] = Field(default_factory=list, max_length=6,
+                                    description="Topics to put first (optional hints).")
+
+
+class AgentExplanation(_Response):
+    explanation: str
+    suggested_changes: list[str] = Field(description="Each one an instruction POST /agent/strategies/{version_id}"
+                                                     "/refine accepts as is.")
+
+
+class SpecChangeItem(_Response):
+    path: str
+    old: Any = None
+    new: Any = None
+
+
+class AgentPreview(_Response):
+    """A spec the agent would write, not saved (the dashboard shows it before saving)."""
+
+    json_spec: dict[str, Any]
+    nl_summary: str
+    valid: bool
+    errors: list[ErrorDetail]
+    warnings: list[ErrorDetail] = Field(default_factory=list)
+    not_understood: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    edits: list[str] = Field(default_factory=list, description="What a refinement changed, in words.")
+    diff: list[SpecChangeItem] = Field(default_factory=list, description="What a refinement changed, by path.")
+    backtest_config: dict[str, Any] = Field(default_factory=dict,
+                                            description="Dates, capital and costs the description named.")
 # -- optimizations (not in the documents) ----------------------------------------------------------------------
 OptimizationStatusName = Literal["running", "completed", "failed", "cancelled"]
 

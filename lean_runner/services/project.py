@@ -58,6 +58,8 @@ class ProjectStrategies:
 
     def __init__(self, project: Path) -> None:
         self.project = project.resolve()
+        # Listings parse every file; a file whose size and modification time are unchanged is not parsed again.
+        self._listed: dict[Path, tuple[tuple[int, int], ProjectStrategy]] = {}
 
     def path_of(self, name: object) -> Path:
         """The file of strategy ``name`` (it may not exist yet); never a path outside the project."""
@@ -71,8 +73,18 @@ class ProjectStrategies:
         strategies = []
         for path in sorted(self.project.glob("*.py")):
             if path.is_file() and not path.is_symlink() and STRATEGY_NAME.fullmatch(path.stem):
-                strategies.append(self._read(path, with_parameters=False))
+                strategies.append(self._listed_strategy(path))
         return strategies
+
+    def _listed_strategy(self, path: Path) -> ProjectStrategy:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._listed.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strategy = self._read(path, with_parameters=False)
+        self._listed[path] = (key, strategy)
+        return strategy
 
     def describe(self, name: object) -> ProjectStrategy:
         path = self.path_of(name)

@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from lean_runner.dsl import UniverseLibrary
@@ -27,9 +28,11 @@ from lean_runner.runners.engine_choice import docker_status
 from lean_runner.runners.local import LocalRunner
 from lean_runner.runners.warm_pool import WarmEnginePool
 from lean_runner.services import sample_data
+from lean_runner.services.agents import AgentService, build_agent
 from lean_runner.services.backtests import BacktestService, EngineSelection
 from lean_runner.services.models import SampleDataReport
 from lean_runner.services.optimizations import OptimizationService
+from lean_runner.services.prices import daily_prices
 from lean_runner.services.project import ProjectStrategies
 from lean_runner.services.results import ResultService
 from lean_runner.services.strategies import StrategyService
@@ -70,6 +73,7 @@ class Workbench:
     backtests: BacktestService
     results: ResultService
     docker_status: _CachedDockerStatus
+    agent: AgentService
     optimizations: OptimizationService
     warm_pool: WarmEnginePool
 
@@ -111,13 +115,14 @@ class Workbench:
                                   containers_only=several_users and not settings.allow_local_engine)
         backtests = BacktestService(orchestrator=orchestrator, project=project, strategies=strategy_store,
                                     universes=universes, engines=engines, data_folder=settings.data_folder)
-        return cls(settings=settings, orchestrator=orchestrator, project=project,
-                   strategies=StrategyService(strategy_store, universes=universes,
-                                              data_folder=settings.data_folder),
+        strategies = StrategyService(strategy_store, universes=universes, data_folder=settings.data_folder)
+        return cls(settings=settings, orchestrator=orchestrator, project=project, strategies=strategies,
                    backtests=backtests,
                    results=ResultService(orchestrator, backtests,
                                          synthetic_data=sample_data.is_synthetic(settings.data_folder)),
-                   docker_status=status, warm_pool=warm_pool,
+                   docker_status=status,
+                   agent=AgentService(build_agent(settings, strategies), strategies=strategies, backtests=backtests),
+                   warm_pool=warm_pool,
                    optimizations=OptimizationService(
                        project=project_folder, data_folder=settings.data_folder, cache_folder=settings.cache_folder,
                        runner=warm_runner, max_concurrent=settings.max_concurrent,
@@ -159,6 +164,10 @@ class Workbench:
                     self.backtests.ensure_summary(self.orchestrator.store.get(event.backtest_id))
                 except Exception:  # the lists compute it later; never let this thread die
                     log.exception("backtest %s: cannot store its summary", event.backtest_id)
+
+    def prices(self, ticker: str, start: date, end: date) -> list[tuple[date, float]]:
+        """Adjusted daily closes of ``ticker`` from the data folder (for price charts; empty without daily data)."""
+        return daily_prices(self.settings.data_folder, ticker, start, end, self.settings.cache_folder)
 
     # -- sample data -------------------------------------------------------------------------------------------
     def data_status(self) -> dict[str, object]:

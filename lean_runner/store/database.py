@@ -38,6 +38,7 @@ from lean_runner.store.schema import upgrade_schema
 SQLITE_FILE = "workbench.db"
 _LEAN_STATUS = {"Completed": "completed", "RuntimeError": "failed", "Stopped": "cancelled"}
 _WAL_ATTEMPTS = 50
+POOL_SIZE, POOL_OVERFLOW = 16, 32
 _URL_HELP = "use sqlite:///path/to/workbench.db or postgresql://user:password@host:5432/database"
 # Strategy-API fields a result folder's ``workbench.json`` may carry in ``extra``, so a lost
 # database rebuilt from the folders keeps each backtest's owner and strategy version.
@@ -109,14 +110,20 @@ class BacktestStore:
         """
         parsed = parse_database_url(url or default_database_url(project))
         connect_args: dict[str, Any] = {}
+        # Connections enough for the server's worker threads, kept open: a pool smaller than the threads makes
+        # them queue for connections and open (and set up) short-lived extra ones under load.
+        pool: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
         if parsed.get_backend_name() == "sqlite":
             connect_args = {"check_same_thread": False, "timeout": 30}
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         else:
             connect_args = {"connect_timeout": max(1, int(connect_timeout))}
+            pool["pool_pre_ping"] = True  # a server restart drops connections; a SQLite file's never drop
+        if parsed.database == ":memory:" or not parsed.database:
+            pool = {}  # one in-memory database per connection: SQLAlchemy picks its own pool for it
         try:
-            engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+            engine = create_engine(parsed, connect_args=connect_args, **pool)
         except (NoSuchModuleError, ImportError) as error:
             raise StoreConfigurationError(f"no database driver for '{_masked(parsed)}': {error}. {_URL_HELP}") \
                 from error

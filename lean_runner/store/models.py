@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Column, Text, event
+from sqlalchemy import JSON, Column, Index, Text, event
 from sqlmodel import Field, SQLModel
 
 from lean_runner.store.errors import ImmutableVersionError
@@ -51,6 +51,8 @@ class BacktestRecord(SQLModel, table=True):
     """
 
     __tablename__ = "backtest"
+    # Result pages filter by status and list newest first: this index serves a page without sorting every record.
+    __table_args__ = (Index("ix_backtest_status_created_at", "status", "created_at", "id"),)
 
     id: str = Field(default_factory=_new_backtest_id, primary_key=True, max_length=64)
     algorithm_id: str = Field(max_length=32)

@@ -43,6 +43,20 @@ def test_strategies_lists_the_project_files_with_their_docstrings(client: httpx.
     assert main["file_path"].endswith("/main.py") and main["description"].startswith("Buy and hold SPY")
 
 
+def test_a_strategy_file_edited_on_disk_lists_its_new_description(client: httpx.Client,
+                                                                   server: ServerProcess) -> None:
+    def described() -> dict[str, str]:
+        return {item["name"]: item["description"] for item in client.get("/api/v2/backtest/strategies").json()}
+
+    path = server.project / "edited_on_disk.py"
+    path.write_text('"""First words."""\n')
+    assert described()["edited_on_disk"] == "First words."
+    path.write_text('"""Other words, longer."""\n')
+    assert described()["edited_on_disk"] == "Other words, longer."
+    path.unlink()
+    assert "edited_on_disk" not in described()
+
+
 def test_strategy_detail_declares_parameters_with_type_and_required(client: httpx.Client) -> None:
     response = client.get("/api/v2/backtest/strategies/ema_crossover")
     assert response.status_code == 200

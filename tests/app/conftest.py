@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_server import make_project
 
 from lean_runner.services import Workbench
 from lean_runner.settings import Settings
-
-REPO = Path(__file__).resolve().parents[2]
-SLOW_ALGORITHM = REPO / "tests" / "runners" / "algorithms" / "slow_minute.py"
-
-
-def make_project(folder: Path) -> Path:
-    """A copy of test-project (no results) with the slow test algorithm beside its strategies."""
-    shutil.copytree(REPO / "test-project", folder, ignore=shutil.ignore_patterns("backtests", "compiled"))
-    shutil.copy(SLOW_ALGORITHM, folder / "slow_minute.py")
-    return folder
 
 
 def open_workbench(project: Path, lean_data: Path, cache: Path) -> Workbench:

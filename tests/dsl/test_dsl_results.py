@@ -12,7 +12,7 @@ import pytest
 from dsl_examples import RunAlgorithm, load_example
 
 from lean_runner.dsl import UniverseLibrary, backtest_results, compile_spec
-from lean_runner.dsl.results import drawdown_episodes, period_returns
+from lean_runner.dsl.results import _fills, drawdown_episodes, period_returns, round_trips
 from lean_runner.engine.results.reader import LeanResultFolder, read_result_folder
 
 
@@ -84,6 +84,31 @@ def test_trade_pnl_sums_to_the_realised_pnl_of_the_lean_result(rotation: LeanRes
         assert trade["entry_date"] <= trade["exit_date"]
         assert trade["pnl"] == pytest.approx((trade["exit_price"] - trade["entry_price"]) * trade["quantity"])
         assert trade["return_pct"] == pytest.approx(trade["exit_price"] / trade["entry_price"] - 1)
+
+
+def test_trades_are_leans_closed_trades_with_partial_exits_of_open_positions(rotation: LeanResultFolder) -> None:
+    trades = backtest_results(rotation)["trades"]
+    statistics = rotation.raw["totalPerformance"]["tradeStatistics"]
+    assert len(trades) == int(statistics["totalNumberOfTrades"])
+    assert sum(t["pnl"] > 0 for t in trades) == int(statistics["numberOfWinningTrades"])
+    # flat-to-flat round trips count fewer trades: a partial exit only closes a trade of its own in LEAN's builder
+    assert len(round_trips(_fills(rotation))) < len(trades)
+
+
+def test_without_leans_closed_trades_the_trades_are_rebuilt_from_the_fills(sma_spec: dict[str, Any],
+                                                                            run_algorithm: RunAlgorithm) -> None:
+    config = {"start_date": "2010-01-01", "end_date": "2014-12-31"}
+    _, folder = run_algorithm(compile_spec(sma_spec, config), "sma")
+    result = read_result_folder(folder)
+    del result.raw["totalPerformance"]["closedTrades"]
+    rebuilt = backtest_results(result)["trades"]
+    closed = backtest_results(read_result_folder(folder))["trades"]
+    assert len(rebuilt) == len(closed) > 5  # all in, all out: round trips and LEAN's trades coincide
+    for ours, leans in zip(rebuilt, closed, strict=True):
+        assert {k: v for k, v in ours.items() if isinstance(v, str)} == {k: v for k, v in leans.items()
+                                                                          if isinstance(v, str)}
+        assert [ours[k] for k in ("entry_price", "exit_price", "quantity", "pnl")] == pytest.approx(
+            [leans[k] for k in ("entry_price", "exit_price", "quantity", "pnl")])
 
 
 def test_trade_pnl_less_fees_sums_to_leans_profit_loss_records(sma_spec: dict[str, Any],

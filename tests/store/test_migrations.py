@@ -216,7 +216,7 @@ def _table_of(difference: Any) -> str:
 
 def test_empty_database_is_built_to_the_newest_revision(database_url: str, tmp_path: Path) -> None:
     store = _open(database_url, tmp_path)
-    assert current_revision(store.engine) == head_revision() == "0002"
+    assert current_revision(store.engine) == head_revision() == "0003"
     assert set(inspect(store.engine).get_table_names()) >= _OUR_TABLES
     store.close()
 
