@@ -126,10 +126,14 @@ def start_server(workbench: Workbench, settings: Settings, *, out: TextIO = sys.
 
 def _start_with_dashboard(workbench: Workbench, settings: Settings, context: ServerContext, hub: MonitorHub,
                           routes: list[Any], max_body: int) -> RunningServer:
+    from bokeh.settings import settings as bokeh_settings
     from panel.io.server import get_server
 
     from app.dashboard import TITLE, load_extensions, session_factory
 
+    # Every script and stylesheet from this server, also for components drawn after the page loaded (Panel
+    # otherwise points those at its CDN): the dashboard must work with no internet.
+    bokeh_settings.resources = "server"
     load_extensions()
     port = settings.port or free_port(settings.host)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host

@@ -84,7 +84,7 @@ class Dashboard(Viewer):
         self.compare_view = CompareView(self.compare)
         self.tabs = pn.Tabs(("Strategies", self.strategies_view), ("Launch", self.launch_view),
                             ("Runs", self.live_view), ("Results", self.results_view), ("Detail", self.detail_view),
-                            ("Compare", self.compare_view), sizing_mode="stretch_width", dynamic=False,
+                            ("Compare", self.compare_view), sizing_mode="stretch_width", dynamic=True,
                             css_classes=["screens"])
         self.tabs.param.watch(self._entered, "active")
         self.live.param.watch(self._run_finished, "active")
@@ -157,6 +157,10 @@ def session_factory(workbench: Any, caller_of: Callable[[Any], Caller | None]) -
 
     def make() -> Any:
         document = pn.state.curdoc
+        if document is not None:
+            # Stylesheets of components made later in callbacks resolve against this; without it Panel points
+            # them at its CDN (the page itself gets the server's path when it is rendered).
+            document._template_variables.setdefault("dist_url", "static/extensions/panel/")
         # Bokeh's server session context carries the page's HTTP request (its arguments hold ?token=).
         request = getattr(document.session_context, "request", None) if document else None
         caller = caller_of(request)

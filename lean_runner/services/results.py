@@ -107,8 +107,10 @@ class ResultService:
         return models.ResultDetailV2(
             **summary.model_dump(), lean_statistics=dict(result.statistics),
             runtime_statistics=dict(result.runtime_statistics),
-            equity_curve=[models.EquityPointV2(**point) for point in equity_points(result)],
-            benchmark_curve=[models.EquityPointV2(**point) for point in benchmark_points(result)],
+            # The points are ours (read from LEAN's charts as str and float): no validation per point, a detail
+            # view of a long minute run has hundreds of thousands.
+            equity_curve=[models.EquityPointV2.model_construct(**point) for point in equity_points(result)],
+            benchmark_curve=[models.EquityPointV2.model_construct(**point) for point in benchmark_points(result)],
             trades=closed_trades(result), orders=ordered_orders(result),
             logs=result.algorithm_log()[-_MAX_LOG_LINES:])
 

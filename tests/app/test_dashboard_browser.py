@@ -266,7 +266,7 @@ def test_describe_a_strategy_preview_then_save_then_explain_its_backtest_and_app
 
 def test_nothing_left_the_machine_and_the_console_and_server_log_stayed_clean(session: Session,
                                                                              server: ServerProcess) -> None:
-    assert session.outside == []
+    assert session.outside == [], sorted(set(session.outside))
     assert session.errors == []
     log = server.log_text()
     assert "Traceback" not in log and "Callable raised" not in log, log[-3000:]
