@@ -9,6 +9,7 @@ from typing import Any
 import holoviews as hv
 import pandas as pd
 import panel as pn
+from bokeh.models.widgets.tables import BooleanFormatter, NumberFormatter
 from holoviews.operation.downsample import downsample1d
 from panel.viewable import Viewer
 
@@ -18,7 +19,11 @@ from app.views.common import SYNTHETIC_BADGE, bind_alert, empty_state, message_a
 
 TABLE_COLUMNS = {"timestamp": "Result", "strategy_name": "Strategy", "status": "Status", "start_date": "Start",
                  "end_date": "End", "total_return": "Return %", "sharpe_ratio": "Sharpe",
-                 "max_drawdown": "Max DD %", "total_trades": "Trades", "final_value": "Final value"}
+                 "max_drawdown": "Max DD %", "total_trades": "Trades", "final_value": "Final value",
+                 "synthetic_data": "Synthetic data"}
+TABLE_FORMATS = {"total_return": NumberFormatter(format="0.00"), "sharpe_ratio": NumberFormatter(format="0.000"),
+                 "max_drawdown": NumberFormatter(format="0.00"), "final_value": NumberFormatter(format="0,0.00"),
+                 "synthetic_data": BooleanFormatter()}
 CHART_WIDTH_POINTS = 1500  # downsample1d keeps about this many points per drawn line; the data is never cut
 
 
@@ -41,8 +46,8 @@ class ResultsTableView(Viewer):
         self.page_size.param.watch(lambda e: setattr(model, "page_size", e.new), "value")
         self.table = pn.widgets.Tabulator(pd.DataFrame(columns=list(TABLE_COLUMNS)), show_index=False,
                                           disabled=True, selectable="checkbox", sizing_mode="stretch_width",
-                                          titles=TABLE_COLUMNS, hidden_columns=["backtest_id", "synthetic_data",
-                                                                                "created_at"],
+                                          titles=TABLE_COLUMNS, formatters=TABLE_FORMATS,
+                                          hidden_columns=["backtest_id", "created_at"],
                                           css_classes=["results-table"], height=560)
         self.table.on_click(self._clicked)
         self.table.param.watch(self._picked, "selection")

@@ -57,7 +57,7 @@ class OrchestratorOptions:
     max_concurrent: int = 1
     run_timeout: float | None = None
     stop_timeout: float = 30.0
-    progress_interval: float = 0.5
+    progress_interval: float = 0.25  # live charts update up to 4 times a second
     result_poll_interval: float = 2.0
 
 

@@ -41,7 +41,7 @@ class RunnerSettings:
     docker_cpus: float | None = 1.0
     docker_memory: str | None = "4g"
     lean_config_file: Path | None = None
-    progress_interval: float = 0.5
+    progress_interval: float = 0.25  # live charts update up to 4 times a second
     result_poll_interval: float = 2.0
     docker: bool = True
 
