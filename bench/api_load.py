@@ -316,7 +316,6 @@ def main(argv: list[str] | None = None) -> int:
                 backtest_id = listed["items"][0]["id"]
                 paths = {"v2 results page": "/api/v2/backtest/results?page=1&page_size=20",
                          "v2 results page 40": "/api/v2/backtest/results?page=40&page_size=20",
-                         "GET /backtests (all 1,000)": f"/backtests?user_id={USER}",
                          "GET /backtests/{id}": f"/backtests/{backtest_id}"}
                 bodies = {path: client.get(path).text for path in paths.values()}
                 total = client.get("/api/v2/backtest/results", params={"page_size": 1}).json()["total_count"]

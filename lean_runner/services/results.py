@@ -24,7 +24,8 @@ from lean_runner.services.result_shapes import (
     equity_points,
     ordered_orders,
 )
-from lean_runner.store.models import BacktestRecord
+from lean_runner.store.database import ListedBacktest
+from lean_runner.store.models import BacktestRecord, iso_utc
 
 _MAX_LOG_LINES = 5_000
 MAX_PAGE = 1_000_000_000  # keeps the offset inside the databases' 64-bit integers
@@ -54,19 +55,21 @@ class ResultService:
         if problems:
             raise BadRequestError("invalid page: " + "; ".join(f"{p['path']} {p['message']}" for p in problems),
                                   details=problems)
-        records, total = self.orchestrator.store.list(status="completed", strategy=strategy_name,
-                                                      user_id=caller.user_id, limit=page_size,
-                                                      offset=(page - 1) * page_size)
-        items = [self.summary_of(self.backtests.ensure_summary(record)) for record in records]
+        store = self.orchestrator.store
+        listed, total = store.summary_page(status="completed", strategy=strategy_name, user_id=caller.user_id,
+                                           limit=page_size, offset=(page - 1) * page_size)
+        # A record without its summary yet (a run that just finished) is summarised once, from its files.
+        items = [self.summary_of(row if row.metrics_summary else self.backtests.ensure_summary(store.get(row.id)))
+                 for row in listed]
         return models.ResultListV2(results=items, total_count=total, page=page, page_size=page_size)
 
-    def summary_of(self, record: BacktestRecord) -> models.ResultSummaryV2:
+    def summary_of(self, record: BacktestRecord | ListedBacktest) -> models.ResultSummaryV2:
         facts: dict[str, Any] = (record.metrics_summary or {}).get("v2") or empty_facts()
         folder = self.orchestrator.index.backtests / (record.result_folder or "")
         return models.ResultSummaryV2(
             backtest_id=record.id, strategy_name=record.strategy, start_date=facts["start_date"],
             end_date=facts["end_date"], initial_cash=facts["initial_cash"], final_value=facts["final_value"],
-            statistics=models.ResultStatisticsV2(**facts["statistics"]), created_at=record.to_dict()["created_at"],
+            statistics=models.ResultStatisticsV2(**facts["statistics"]), created_at=iso_utc(record.created_at) or "",
             result_path=str(folder), timestamp=record.result_folder or "",
             status=record.status,  # type: ignore[arg-type]
             synthetic_data=self.synthetic_data)

@@ -21,6 +21,7 @@ from typing import Any
 
 from alembic.util import CommandError
 from sqlalchemy import ColumnElement, Engine, create_engine, event, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -77,6 +78,19 @@ def sqlite_write_lock(engine: Engine) -> AbstractContextManager[Any]:
     Every store on one engine should share one (``StrategyStore(store.engine, write_lock=store.write_lock)``).
     """
     return threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+
+
+@dataclass(frozen=True)
+class ListedBacktest:
+    """What a results page shows of a record, read without its heavy columns (request, statistics, config)."""
+
+    id: str
+    strategy: str
+    status: str
+    result_folder: str | None
+    created_at: datetime
+    metrics_summary: dict[str, Any] | None
+    user_id: str | None
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,21 @@ class BacktestStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.exec(select(BacktestRecord).where(col(BacktestRecord.result_folder) == name)).first()
 
+    def summary_page(self, *, status: str | None = None, strategy: str | None = None, user_id: str | None = None,
+                     limit: int = 20, offset: int = 0) -> tuple[list[ListedBacktest], int]:
+        """:meth:`list` for results pages: only the columns a page shows, without building records."""
+        conditions = _conditions(status=status, strategy=strategy, user_id=user_id)
+        table = BacktestRecord.__table__  # type: ignore[attr-defined]
+        columns = [table.c[name] for name in ("id", "strategy", "status", "result_folder", "created_at",
+                                              "metrics_summary", "user_id")]
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa_select(*columns).where(table.c.id.in_(_page_ids(conditions, limit, offset)))
+                                      .order_by(table.c.created_at.desc(), table.c.id.desc())).all()
+            total = int(connection.execute(sa_select(func.count()).select_from(table).where(*conditions)).scalar_one())
+        return [ListedBacktest(id=row.id, strategy=row.strategy, status=row.status, result_folder=row.result_folder,
+                               created_at=_aware(row.created_at), metrics_summary=row.metrics_summary,
+                               user_id=row.user_id) for row in rows], total
+
     def list(self, *, status: str | None = None, strategy: str | None = None, user_id: str | None = None,
              strategy_version_id: str | None = None, conversation_id: str | None = None, limit: int = 20,
              offset: int = 0) -> tuple[list[BacktestRecord], int]:
@@ -208,17 +237,12 @@ class BacktestStore:
         Every filter given must match (``None`` means any), for example
         ``store.list(user_id="u_123", strategy_version_id="sv_…")``.
         """
-        wanted: dict[str, str | None] = {"status": status, "strategy": strategy, "user_id": user_id,
-                                         "strategy_version_id": strategy_version_id,
-                                         "conversation_id": conversation_id}
-        conditions: list[ColumnElement[bool]] = [col(getattr(BacktestRecord, name)) == value
-                                                 for name, value in wanted.items() if value is not None]
+        conditions = _conditions(status=status, strategy=strategy, user_id=user_id,
+                                 strategy_version_id=strategy_version_id, conversation_id=conversation_id)
         with Session(self.engine, expire_on_commit=False) as session:
-            query = select(BacktestRecord).where(*conditions)
-            count = select(func.count()).select_from(BacktestRecord).where(*conditions)
-            query = query.order_by(col(BacktestRecord.created_at).desc(), col(BacktestRecord.id).desc())
-            items = list(session.exec(query.offset(offset).limit(limit)))
-            total = int(session.exec(count).one())
+            query = select(BacktestRecord).where(col(BacktestRecord.id).in_(_page_ids(conditions, limit, offset)))
+            items = list(session.exec(query.order_by(*_NEWEST_FIRST)))
+            total = int(session.exec(select(func.count()).select_from(BacktestRecord).where(*conditions)).one())
             return items, total
 
     # -- rebuilding from the result folders ---------------------------------------------------------------
@@ -302,6 +326,24 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
             except sqlite3.OperationalError:
                 time.sleep(0.02)
     cursor.close()
+
+
+_NEWEST_FIRST = (col(BacktestRecord.created_at).desc(), col(BacktestRecord.id).desc())
+
+
+def _conditions(**wanted: str | None) -> list[ColumnElement[bool]]:
+    return [col(getattr(BacktestRecord, name)) == value for name, value in wanted.items() if value is not None]
+
+
+def _page_ids(conditions: list[ColumnElement[bool]], limit: int, offset: int) -> Any:
+    # The page's ids first, from the (status, created_at, id) index alone: skipping `offset` rows then reads
+    # index entries, not whole records with their JSON columns.
+    return sa_select(BacktestRecord.__table__.c.id).where(*conditions).order_by(  # type: ignore[attr-defined]
+        *_NEWEST_FIRST).offset(offset).limit(limit).scalar_subquery()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def records_by_id(records: Iterable[BacktestRecord]) -> dict[str, BacktestRecord]:

@@ -62,6 +62,22 @@ def test_list_filters_and_paginates_newest_first(store: BacktestStore) -> None:
     assert [r.id for r in store.with_status("queued")] == ["bt-006", "bt-007"]  # oldest first: the queue order
 
 
+def test_summary_pages_list_the_same_records_as_list_with_their_summaries(store: BacktestStore) -> None:
+    for number in range(1, 30):
+        store.add(_record(number, status="completed" if number % 3 else "failed", user_id=f"u{number % 2}",
+                          result_folder=f"folder-{number}", metrics_summary={"sharpe": number / 10}))
+    for filters in ({"status": "completed"}, {"status": "completed", "strategy": "ema"},
+                    {"status": "failed", "user_id": "u1"}, {}):
+        for limit, offset in ((5, 0), (5, 5), (7, 12), (100, 0), (5, 40)):
+            records, total = store.list(**filters, limit=limit, offset=offset)
+            listed, listed_total = store.summary_page(**filters, limit=limit, offset=offset)
+            assert listed_total == total
+            assert [(r.id, r.strategy, r.status, r.result_folder, r.created_at, r.metrics_summary, r.user_id)
+                    for r in listed] == [(r.id, r.strategy, r.status, r.result_folder, r.created_at,
+                                          r.metrics_summary, r.user_id) for r in records]
+    assert store.summary_page(status="completed", limit=3)[0][0].created_at.tzinfo is not None
+
+
 @pytest.mark.parametrize(("url", "error", "message"), [
     ("not a url", StoreConfigurationError, "is not a database URL"),
     ("mysql://user@localhost/db", StoreConfigurationError, "does not support"),
