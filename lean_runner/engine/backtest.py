@@ -27,13 +27,16 @@ import inspect
 import time as wallclock
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
 from lean_runner.engine.clock import ns_to_naive
+from lean_runner.engine.consolidators import IdentityDataConsolidator
 from lean_runner.engine.custom_data import CustomSubscription, Globals, SubscriptionDataConfig, read_custom_points
+from lean_runner.engine.data.tick_files import read_tick_days
 from lean_runner.engine.data.timeconv import ns_to_date as ns_to_local_date
 from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
@@ -44,17 +47,19 @@ from lean_runner.engine.feed import (
     RESOLUTION_PERIOD_NS,
     Subscription,
     adjust,
+    adjust_ticks,
     corporate_action_times,
     expected_end_times,
     fill_forward,
     make_subscription,
+    normalization_mode_name,
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
+from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split, Tick
 from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.run_window import RunWindow
@@ -63,6 +68,7 @@ from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExcha
 from lean_runner.engine.slice_patterns import SlicePattern, quotes_that_can_follow_the_clock, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+from lean_runner.engine.tick_feed import make_tick_subscription
 from lean_runner.engine.timed_events import TimedEvents
 
 NS = 1_000_000_000
@@ -123,12 +129,9 @@ class BacktestEngine:
     # ================================================================= AlgorithmRuntime
     def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
                      extended_market_hours: bool, data_normalization_mode: Any) -> Security:
-        if data_normalization_mode is not None and int(data_normalization_mode) != DataNormalizationMode.ADJUSTED:
-            raise NotImplementedError("add_equity(data_normalization_mode=...): only DataNormalizationMode."
-                                      "ADJUSTED (LEAN's default) is supported by the embedded engine.")
-        if resolution == Resolution.TICK:
-            raise NotImplementedError("add_equity(resolution=Resolution.TICK): tick data is not supported by the "
-                                      "embedded engine; use SECOND, MINUTE, HOUR or DAILY.")
+        mode = int(data_normalization_mode if data_normalization_mode is not None
+                   else self.algorithm.universe_settings.data_normalization_mode)
+        normalization_mode_name(mode)  # refuses the modes the engine cannot read equities in
         algorithm = self.algorithm
         existing = algorithm.securities.get(ticker.upper())
         if existing is not None and not existing.is_delisted:
@@ -141,6 +144,7 @@ class BacktestEngine:
         default_leverage = 1.0 if algorithm._account_type == 1 else 2.0  # cash account: no margin
         security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
                                       market, fill_forward, leverage or default_leverage, extended_market_hours)
+        security.data_normalization_mode = mode
         algorithm.securities[security.symbol] = security
         if self._initialized:
             self._subscribe(security, algorithm.time.date())
@@ -219,7 +223,10 @@ class BacktestEngine:
 
     def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None:
         security = self.algorithm.securities[symbol]
-        if resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution):
+        same_resolution = resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution)
+        if same_resolution and security.resolution == Resolution.TICK:
+            resolution = IdentityDataConsolidator(Tick)  # every trade tick, as LEAN's identity consolidator
+        elif same_resolution:
             self._indicators.add(indicator, selector, security.symbol)
             return
         # Another resolution, a timedelta or a consolidator: the indicator reads consolidated bars.
@@ -374,6 +381,39 @@ class BacktestEngine:
         return smart_round(self._benchmark_security.price)
 
     def _subscribe(self, security: Security, from_day: date) -> None:
+        security._data_subscribed = True  # its normalization mode is fixed from now on
+        if security.resolution == Resolution.TICK:
+            self._subscribe_ticks(security, from_day)
+        else:
+            self._subscribe_bars(security, from_day)
+        factor_file = self.data.factor_files.get(security.symbol.value)
+        for time, event in corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date()):
+            if time > self._current_utc_ns():
+                self._corporate_actions.setdefault(time, []).append((security, event))
+        self._times_dirty = True
+
+    def _subscribe_ticks(self, security: Security, from_day: date) -> None:
+        """Trade ticks, and quote ticks where the data folder has them (LEAN has only trades for SPY)."""
+        map_file = self.data.map_files.get(security.symbol.value)
+        days = self._hours.trading_days(from_day, self.algorithm.end_date.date())
+        windows = partial(self._hours.open_windows, extended=security.extended_market_hours)
+        factor_file = self.data.factor_files.get(security.symbol.value)
+        mode = normalization_mode_name(security.data_normalization_mode)
+        dividends = self._dividends_paid(factor_file, from_day)
+        loaded = False
+        for kind in ("trade", "quote"):
+            columns = adjust_ticks(read_tick_days(self.data.data_folder, map_file, days, kind, windows),
+                                   factor_file, mode, dividends)
+            if not len(columns):
+                continue
+            subscription = make_tick_subscription(security, columns, self._hours)
+            subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
+            self._subscriptions.append(subscription)  # type: ignore[arg-type]
+            loaded = loaded or kind == "trade"
+        if not loaded:
+            raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
+
+    def _subscribe_bars(self, security: Security, from_day: date) -> None:
         loaded = False
         trades: Subscription | None = None
         for kind in ("trade", "quote") if security.subscribes_quotes else ("trade",):
@@ -390,11 +430,6 @@ class BacktestEngine:
             loaded = loaded or kind == "trade"
         if not loaded:
             raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
-        factor_file = self.data.factor_files.get(security.symbol.value)
-        for time, event in corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date()):
-            if time > self._current_utc_ns():
-                self._corporate_actions.setdefault(time, []).append((security, event))
-        self._times_dirty = True
 
     def _current_utc_ns(self) -> int:
         return max(self.algorithm._clock.utc_ns, self.stream_start_utc_ns)
@@ -443,7 +478,9 @@ class BacktestEngine:
                                      extended_market_hours=security.extended_market_hours)
         if len(bars) == 0:
             return None
-        bars = adjust(bars, self.data.factor_files.get(ticker), "Adjusted")
+        factor_file = self.data.factor_files.get(ticker)
+        bars = adjust(bars, factor_file, normalization_mode_name(security.data_normalization_mode),
+                      self._dividends_paid(factor_file, from_day))
         flags = np.zeros(len(bars), dtype=bool)
         if security.fill_forward and not internal:
             expected = self._expected_end_times(resolution, from_day, end_day, security.extended_market_hours)
@@ -451,6 +488,13 @@ class BacktestEngine:
                 if len(expected) else int(bars.end_time[-1])
             bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
         return make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+
+    def _dividends_paid(self, factor_file: Any, from_day: date) -> list[tuple[date, float]]:
+        """(effective date, distribution) of the dividends the stream will emit from ``from_day`` (TotalReturn
+        prices add them up from there, as LEAN's ``SumOfDividends`` starts at zero with the subscription)."""
+        return [(event.date, event.distribution)
+                for event in factor_file.corporate_actions(from_day, self.algorithm.end_date.date(), self._hours)
+                if hasattr(event, "distribution")]
 
     def _expected_end_times(self, resolution: int, from_day: date, end_day: date, extended: bool) -> np.ndarray:
         """``expected_end_times`` of the exchange; the last range is kept (a security's trades, then its quotes)."""
@@ -463,6 +507,8 @@ class BacktestEngine:
         folder = RESOLUTION_FOLDER[resolution]
         what = "benchmark " if benchmark else ""
         path = f"equity/usa/{folder}/{ticker.lower()}" + (".zip" if resolution >= Resolution.HOUR else "/")
+        if resolution == Resolution.TICK:
+            path += "yyyyMMdd_trade.zip"
         hint = (" Change it with self.set_benchmark(...) or set_benchmark(lambda time: 1) for none."
                 if benchmark else "")
         return (f"No {folder} data for {what}{ticker.upper()} from {day:%Y-%m-%d} to "
@@ -545,6 +591,7 @@ class BacktestEngine:
         quiet_until = 0
         next_progress_check = 256
         make_slice = object.__new__
+        tick_updates: list[tuple[Security, list[Any], bool]] = []  # this slice's ticks for the consolidators
         for index in range(count):
             t = utc_times[index]
             local = local_times[index]
@@ -597,6 +644,23 @@ class BacktestEngine:
                     point = subscription.points[cursor]
                     subscription.security.price = float(point.value)
                     custom.append((subscription.security.symbol, point))
+            ticks: DataDictionary | None = None
+            if pattern.tick_feeds:
+                ticks = DataDictionary()
+                for subscription in pattern.tick_feeds:
+                    cursor = subscription.cursor
+                    subscription.cursor = cursor + 1
+                    instant = subscription.ticks(cursor)
+                    quote_ticks = subscription.kind == "quote"
+                    subscription.security.update_ticks(instant, quote_ticks)
+                    symbol = subscription.security.symbol
+                    if symbol in ticks:
+                        ticks[symbol] = [*ticks[symbol], *instant]
+                    else:
+                        ticks[symbol] = instant
+                    data_points += len(instant) - 1  # each tick is a data point; the pattern counts one
+                    if consolidators:
+                        tick_updates.append((subscription.security, instant, quote_ticks))
             data_points += pattern.data_points
             trades, quotes = pattern.trades, pattern.quotes
             dividends = splits = None
@@ -607,6 +671,9 @@ class BacktestEngine:
                 if consolidators:
                     for security in {*trades, *quotes}:
                         timed.consolidate(security, security in trades, security in quotes)
+                    for security, instant, quote_ticks in tick_updates:
+                        timed.consolidate_ticks(security, instant, quote_ticks)
+                    tick_updates.clear()
                 if actions and t in actions:
                     dividends, splits = self._corporate_action_slice(actions.pop(t))
                     data_points += len(dividends) + len(splits)
@@ -614,7 +681,7 @@ class BacktestEngine:
                 if open_orders:
                     transactions.scan()
             # 4. the algorithm.
-            if on_data is not None and (trades or quotes or dividends or splits or custom):
+            if on_data is not None and (trades or quotes or dividends or splits or custom or ticks):
                 # market_data.new_slice, inlined (once per slice).
                 data = make_slice(Slice)
                 data._time = local
@@ -625,6 +692,7 @@ class BacktestEngine:
                 data._splits = splits
                 data._dividends = dividends
                 data._custom = custom
+                data._ticks = ticks
                 on_data(data)
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
             if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \
@@ -729,17 +797,24 @@ class BacktestEngine:
         return times, keys, patterns, following
 
     def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
-        """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""
+        """Dividends and splits of one midnight, applied to cash and holdings by each security's mode as LEAN's
+        portfolio does: a dividend pays cash in RAW and SPLIT_ADJUSTED (the prices of the other modes carry it);
+        a split changes the holdings only in RAW (the other modes' prices are split-adjusted)."""
         dividends, splits = DataDictionary(), DataDictionary()
         time = self.algorithm.time
         for security, event in events:
             if security.symbol not in self.algorithm.securities:
                 continue
+            mode = int(security.data_normalization_mode)
             if hasattr(event, "distribution"):
                 dividends[security.symbol] = Dividend(security.symbol, time, event.distribution,
                                                       event.reference_price)
+                if mode in (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_ADJUSTED):
+                    self.algorithm.portfolio.apply_dividend(security, event.distribution)
             else:
                 splits[security.symbol] = Split(security.symbol, time, event.split_factor, event.reference_price)
+                if mode == DataNormalizationMode.RAW:
+                    self.algorithm.portfolio.apply_split(security, event.split_factor, event.reference_price)
         return dividends, splits
 
     def _schedule_end_of_day(self, securities: list[Security]) -> None:

@@ -58,6 +58,8 @@ def _is_fresh(end_time: datetime, now: datetime) -> bool:
 
 def best_effort_price(security: Security, direction: int, now: datetime) -> float:
     """Ask (buy) or bid (sell) from a fresh quote bar, else the last trade close."""
+    if security.last_trade_ticks or security.last_quote_ticks:
+        return _best_effort_tick_price(security, direction, now)
     quote = security.last_quote_bar
     if quote is not None and _is_fresh(quote.end_time, now):
         side = quote.ask if direction == OrderDirection.BUY else quote.bid
@@ -70,6 +72,23 @@ def best_effort_price(security: Security, direction: int, now: datetime) -> floa
         side = quote.ask if direction == OrderDirection.BUY else quote.bid
         if side is not None and side.close != 0 and (trade is None or quote.end_time >= trade.end_time):
             return float(side.close)
+    return float(security.price)
+
+
+def _best_effort_tick_price(security: Security, direction: int, now: datetime) -> float:
+    """LEAN's order for tick data: the last quote tick of the latest quote instant with the wanted side, if
+    fresh; else the last trade tick of the latest trade instant, if fresh; else the newer of the two."""
+    buying = direction == OrderDirection.BUY
+    quote = next((tick for tick in reversed(security.last_quote_ticks)
+                  if (tick.ask_price if buying else tick.bid_price) > 0), None)
+    if quote is not None and _is_fresh(quote.time, now):
+        return float(quote.ask_price if buying else quote.bid_price)
+    trades = security.last_trade_ticks
+    trade = trades[-1] if trades else None
+    if trade is not None and (quote is None or trade.time > quote.time):
+        return float(trade.value)
+    if quote is not None:
+        return float(quote.ask_price if buying else quote.bid_price)
     return float(security.price)
 
 
@@ -97,6 +116,10 @@ class EquityFillModel:
 
     def fill(self, security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
         handler = _HANDLERS.get(order.type)
+        if security.resolution == Resolution.TICK and order.type != OrderType.MARKET:
+            raise NotImplementedError(f"{OrderType(order.type).name} orders on tick data: the embedded engine fills "
+                                      f"only market orders on ticks (docs/tick-data.md); subscribe SECOND or coarser "
+                                      f"bars, or run the LEAN image.")
         if handler is None:
             raise NotImplementedError(f"Order type {OrderType(order.type).name} is not supported for equities.")
         return handler(security, order, submitted_local, now)

@@ -47,6 +47,10 @@ class HistoryProvider:
     # --- the pieces --------------------------------------------------------------------------
     def _read(self, ticker: str, resolution: int, kind: str, first: date, last: date) -> TradeBars | QuoteBars:
         reader = self._data.reader
+        if resolution == Resolution.TICK:
+            raise NotImplementedError(f"history(...) at Resolution.TICK for {ticker.upper()}: the embedded engine "
+                                      f"reads tick history only as the backtest's own data; ask for SECOND, "
+                                      f"MINUTE, HOUR or DAILY bars, or run the LEAN image.")
         folder = RESOLUTION_FOLDER[resolution]
         if kind == "trade":
             bars: TradeBars | QuoteBars = reader.trade_bars(ticker, folder, first, last)

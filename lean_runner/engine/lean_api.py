@@ -54,7 +54,7 @@ from lean_runner.engine.interest_rate_models import (
     ConstantRiskFreeRateInterestRateModel,
     FuncRiskFreeRateInterestRateModel,
 )
-from lean_runner.engine.market_data import Bar, QuoteBar, Slice, TradeBar
+from lean_runner.engine.market_data import Bar, QuoteBar, Slice, Tick, TradeBar
 from lean_runner.engine.orders import (
     CashAmount,
     LimitIfTouchedOrder,

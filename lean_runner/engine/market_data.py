@@ -1,4 +1,4 @@
-"""Market data objects handed to algorithms: ``TradeBar``, ``QuoteBar``, ``Bar`` and the ``Slice``."""
+"""Market data objects handed to algorithms: ``TradeBar``, ``QuoteBar``, ``Bar``, ``Tick`` and the ``Slice``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from lean_runner.engine.symbol import Symbol
 _EPOCH = datetime(1970, 1, 1)
 MARKET_DATA_TYPE_TRADE_BAR = 1
 MARKET_DATA_TYPE_QUOTE_BAR = 2
+MARKET_DATA_TYPE_TICK = 3
+TICK_TYPE_TRADE, TICK_TYPE_QUOTE = 0, 1
 
 
 @lean_names
@@ -135,6 +137,84 @@ class QuoteBar:
 
     def __repr__(self) -> str:
         return f"{self.symbol}: Bid: {self.bid} Ask: {self.ask}"
+
+
+@lean_names
+class Tick:
+    """One trade or quote print (LEAN's ``Tick``); ``time`` and ``end_time`` are the same instant.
+
+    A trade tick has ``value``/``last_price`` and ``quantity``; a quote tick has ``bid_price``/``ask_price``
+    (0 for a side the print does not update) and ``value`` is their mid, or the one side present.
+    ``sale_condition`` is a hexadecimal set of ``TradeConditionFlags``.
+    """
+
+    __slots__ = ("ask_price", "ask_size", "bid_price", "bid_size", "exchange", "quantity", "sale_condition",
+                 "suspicious", "symbol", "tick_type", "time", "value")
+
+    data_type = MARKET_DATA_TYPE_TICK
+    is_fill_forward = False
+
+    def __init__(self, time: datetime | None = None, symbol: Symbol | None = None, value: float = 0.0,
+                 tick_type: int = TICK_TYPE_TRADE, quantity: float = 0.0, bid_price: float = 0.0,
+                 ask_price: float = 0.0, bid_size: float = 0.0, ask_size: float = 0.0, exchange: str = "",
+                 sale_condition: str = "", suspicious: bool = False) -> None:
+        self.time = time if time is not None else datetime(1998, 1, 1)
+        self.symbol = symbol
+        self.value = value
+        self.tick_type = tick_type
+        self.quantity = quantity
+        self.bid_price = bid_price
+        self.ask_price = ask_price
+        self.bid_size = bid_size
+        self.ask_size = ask_size
+        self.exchange = exchange
+        self.sale_condition = sale_condition
+        self.suspicious = suspicious
+
+    @property
+    def end_time(self) -> datetime:
+        return self.time
+
+    @end_time.setter
+    def end_time(self, value: datetime) -> None:
+        self.time = value
+
+    @property
+    def price(self) -> float:
+        return self.value
+
+    @property
+    def last_price(self) -> float:
+        return self.value
+
+    @property
+    def period(self) -> timedelta:
+        return timedelta(0)
+
+    @property
+    def parsed_sale_condition(self) -> int:
+        return int(self.sale_condition, 16) if self.sale_condition else 0
+
+    @property
+    def exchange_code(self) -> str:
+        return self.exchange
+
+    def is_valid(self) -> bool:
+        """LEAN's ``Tick.IsValid``: a trade needs a positive price and quantity, a quote a positive side."""
+        if self.tick_type == TICK_TYPE_TRADE:
+            return self.value > 0 and self.quantity > 0
+        return self.bid_price > 0 or self.ask_price > 0
+
+    def clone(self) -> Tick:
+        return Tick(self.time, self.symbol, self.value, self.tick_type, self.quantity, self.bid_price,
+                    self.ask_price, self.bid_size, self.ask_size, self.exchange, self.sale_condition,
+                    self.suspicious)
+
+    def __repr__(self) -> str:
+        if self.tick_type == TICK_TYPE_TRADE:
+            return f"{self.symbol}: Price: {self.value} Quantity: {self.quantity}"
+        return (f"{self.symbol}: Bid: {self.bid_size}@{self.bid_price} Ask: {self.ask_size}@{self.ask_price} "
+                f"Price: {self.value}")
 
 
 @lean_names
@@ -266,13 +346,13 @@ class Slice:
     A slice should be read during ``on_data`` (its securities move on with the next slice).
     """
 
-    __slots__ = ("_all", "_bars", "_custom", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_time",
-                 "_trade_securities", "_utc_time")
+    __slots__ = ("_all", "_bars", "_custom", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_ticks",
+                 "_time", "_trade_securities", "_utc_time")
 
     def __init__(self, time: datetime | int, trade_securities: list[Any] | DataDictionary,
                  quote_securities: list[Any] | DataDictionary, utc_time: datetime | int | None = None,
                  dividends: DataDictionary | None = None, splits: DataDictionary | None = None,
-                 custom: list[tuple[Any, Any]] | None = None) -> None:
+                 custom: list[tuple[Any, Any]] | None = None, ticks: DataDictionary | None = None) -> None:
         # Times may be given as nanoseconds since the epoch; the datetime is built only if read.
         self._time = time
         self._utc_time = utc_time
@@ -291,6 +371,7 @@ class Slice:
         self._splits = splits
         self._dividends = dividends
         self._custom = custom
+        self._ticks = ticks
         self._all: DataDictionary | None = None
 
     @property
@@ -307,7 +388,12 @@ class Slice:
 
     @property
     def ticks(self) -> DataDictionary:
-        return DataDictionary()
+        """``data.ticks[symbol]``: the list of that symbol's ticks at this moment (trades, then quotes)."""
+        ticks = self._ticks_or_none()
+        return ticks if ticks is not None else DataDictionary()
+
+    def _ticks_or_none(self) -> DataDictionary | None:
+        return getattr(self, "_ticks", None)  # slices made by the loop without ticks leave the slot unset
 
     @property
     def delistings(self) -> DataDictionary:
@@ -351,6 +437,10 @@ class Slice:
             merged.update(self.bars)  # a trade bar wins over a quote bar for the same symbol, as in LEAN
             if self._custom:
                 merged.update(self._custom)
+            ticks = self._ticks_or_none()
+            if ticks:
+                for symbol, symbol_ticks in dict.items(ticks):
+                    merged.setdefault(symbol, symbol_ticks)  # LEAN: data[symbol] is the symbol's list of ticks
             self._all = merged
         return self._all
 
@@ -369,6 +459,9 @@ class Slice:
 
     def __contains__(self, key: Any) -> bool:
         if self._custom and any(symbol == key for symbol, _ in self._custom):
+            return True
+        ticks = self._ticks_or_none()
+        if ticks and (key in ticks or _symbol_of(key) in ticks):
             return True
         if (self._dividends or self._splits) and self._auxiliary_only(key):
             return True  # LEAN's slice holds the symbol (its value is None)
@@ -406,7 +499,7 @@ class Slice:
     @property
     def has_data(self) -> bool:
         return bool(self._trade_securities or self._quote_securities or self._bars or self._quote_bars
-                    or self._dividends or self._splits or self._custom)
+                    or self._dividends or self._splits or self._custom or self._ticks_or_none())
 
     @property
     def count(self) -> int:

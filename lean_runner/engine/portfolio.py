@@ -181,6 +181,30 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
         holding.quantity = new_quantity
         return realised
 
+    # --- corporate actions (raw-priced securities) ----------------------------------------------
+    def apply_dividend(self, security: Security, distribution: float) -> None:
+        """A cash dividend on the holdings: longs receive it, shorts pay it (LEAN's ``ApplyDividend``)."""
+        amount = security.holdings.quantity * distribution
+        self.cash += amount
+        security.holdings.total_dividends += amount
+
+    def apply_split(self, security: Security, split_factor: float, reference_price: float) -> None:
+        """A split on raw-priced holdings (LEAN's ``ApplySplit``): whole shares are kept at a scaled average
+        price, the fraction is paid out in cash at the scaled price, and the security's prices are scaled."""
+        holding = security.holdings
+        old_quantity = holding.quantity
+        quantity = old_quantity / split_factor
+        whole = float(int(quantity))  # towards zero, as C#'s (int) cast
+        holding.average_price = holding.average_price * split_factor
+        holding.quantity = whole
+        if (old_quantity == 0) != (whole == 0):
+            self._open_positions += 1 if old_quantity == 0 else -1
+        if not security.has_data:
+            self.cash += (quantity - whole) * reference_price * split_factor
+            return
+        security.apply_split(split_factor)
+        self.cash += (quantity - whole) * security.price
+
     @property
     def total_sale_volume(self) -> float:
         return self.total_sale_volume_value

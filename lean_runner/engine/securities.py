@@ -64,7 +64,7 @@ class SecurityHolding(PascalCaseAttributes):
     """What the portfolio holds of one security."""
 
     __slots__ = ("_quantity", "_security", "average_price", "invested", "last_trade_profit", "net_profit_total",
-                 "profit", "total_fees", "total_sale_volume")
+                 "profit", "total_dividends", "total_fees", "total_sale_volume")
 
     def __init__(self, security: Security) -> None:
         self._security = security
@@ -75,6 +75,7 @@ class SecurityHolding(PascalCaseAttributes):
         self.last_trade_profit = 0.0
         self.net_profit_total = 0.0
         self.total_sale_volume = 0.0
+        self.total_dividends = 0.0
 
     @property
     def symbol(self) -> Symbol:
@@ -154,11 +155,12 @@ class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
     # ``__dict__``: LEAN securities are dynamic objects on which algorithms store their own properties.
-    __slots__ = ("__dict__", "_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source",
-                 "_trade_bar", "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode",
-                 "exchange", "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings",
-                 "is_delisted", "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
-                 "shortable_provider", "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
+    __slots__ = ("__dict__", "_ask", "_bid", "_data_subscribed", "_quote_bar", "_quote_bar_index", "_quote_index",
+                 "_quote_source", "_trade_bar", "_trade_index", "_trade_source", "buying_power_model",
+                 "data_normalization_mode", "exchange", "extended_market_hours", "fee_model", "fill_forward",
+                 "fill_model", "holdings", "is_delisted", "is_internal", "is_tradable", "last_quote_ticks",
+                 "last_trade_ticks", "leverage", "price", "resolution", "settlement_model", "shortable_provider",
+                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -172,6 +174,7 @@ class Security(PascalCaseAttributes):
         self.fill_forward = fill_forward
         self.extended_market_hours = extended_market_hours
         self.data_normalization_mode = data_normalization_mode
+        self._data_subscribed = False  # the engine has read its data (in its normalization mode)
         self.subscribes_quotes = resolution in (Resolution.TICK, Resolution.SECOND, Resolution.MINUTE)
         self.holdings = SecurityHolding(self)
         self.price = 0.0
@@ -185,6 +188,10 @@ class Security(PascalCaseAttributes):
         self._quote_index = -1  # or FOLLOWS_CLOCK: the source's bar at the clock's time
         self._quote_bar: QuoteBar | None = None
         self._quote_bar_index = -1  # the source index _quote_bar was made from
+        # Tick subscriptions: the ticks of the latest instant that had trades, and of the latest with quotes
+        # (LEAN's cache keeps the two lists apart; the fill model reads them).
+        self.last_trade_ticks: list[Any] = []
+        self.last_quote_ticks: list[Any] = []
         self.is_tradable = True
         self.is_delisted = False
         self.is_internal = False
@@ -206,7 +213,7 @@ class Security(PascalCaseAttributes):
     @property
     def has_data(self) -> bool:
         return (self._trade_source is not None or self._trade_bar is not None or self._quote_source is not None
-                or self._quote_bar is not None)
+                or self._quote_bar is not None or bool(self.last_trade_ticks) or bool(self.last_quote_ticks))
 
     @property
     def invested(self) -> bool:
@@ -232,8 +239,12 @@ class Security(PascalCaseAttributes):
     def cache(self) -> Security:
         return self
 
-    def get_last_data(self) -> TradeBar | QuoteBar | None:
-        return self.last_trade_bar or self.last_quote_bar
+    def get_last_data(self) -> Any:
+        bar = self.last_trade_bar or self.last_quote_bar
+        if bar is None and (self.last_trade_ticks or self.last_quote_ticks):
+            latest = [ticks[-1] for ticks in (self.last_trade_ticks, self.last_quote_ticks) if ticks]
+            return max(latest, key=lambda tick: tick.time)
+        return bar
 
     def set_leverage(self, leverage: float) -> None:
         self.leverage = float(leverage)
@@ -264,10 +275,17 @@ class Security(PascalCaseAttributes):
         self.buying_power_model = model
 
     def set_data_normalization_mode(self, mode: int) -> None:
-        if int(mode) != int(DataNormalizationMode.ADJUSTED):
+        """How this equity's prices are normalised; set it in ``initialize`` (its data is read from then on)."""
+        if self._data_subscribed:
             raise NotImplementedError(
-                "Security.set_data_normalization_mode: only DataNormalizationMode.ADJUSTED (LEAN's default) "
-                "is supported by the embedded engine.")
+                f"{self.symbol}.set_data_normalization_mode after initialize: the embedded engine reads a "
+                f"security's data once; set the mode in initialize (or add_equity(..., data_normalization_mode=)).")
+        self.data_normalization_mode = int(mode)
+
+    def apply_split(self, split_factor: float) -> None:
+        """Scale the latest price by ``split_factor`` (LEAN's cache after a split on raw prices). The latest bars
+        keep their pre-split values: the next bar, at the open after the split, replaces them."""
+        self.price *= split_factor
 
     # --- custom properties (LEAN's Security is a DynamicObject) ---------------------------------
     # ``security.slow_ema = x``, ``security.add("slow_ema", x)`` and ``security["slow_ema"] = x`` are one store.
@@ -358,6 +376,24 @@ class Security(PascalCaseAttributes):
             if value == value:  # NaN until the source's first quote on this side
                 return float(value)
         return before_source
+
+    def update_ticks(self, ticks: list[Any], quotes: bool) -> None:
+        """One instant's trade or quote ticks, in order: as LEAN's cache, every tick with a value moves the
+        price (a quote tick's value is its mid), and quote ticks move each side they carry."""
+        if quotes:
+            self.last_quote_ticks = ticks
+            for tick in ticks:
+                if tick.value != 0:
+                    self.price = tick.value
+                if tick.bid_price != 0:
+                    self._bid = tick.bid_price
+                if tick.ask_price != 0:
+                    self._ask = tick.ask_price
+            return
+        self.last_trade_ticks = ticks
+        for tick in ticks:
+            if tick.value != 0:
+                self.price = tick.value
 
     def update_trade_bar(self, bar: TradeBar) -> None:
         """Price update from a trade bar object (custom code, the benchmark's first price)."""

@@ -15,7 +15,9 @@ from lean_runner.engine.algorithm.runtime import AlgorithmRuntime
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
 from lean_runner.engine.algorithm.trading import TradingMixin
 from lean_runner.engine.clock import AlgorithmClock
-from lean_runner.engine.enums import Resolution
+from lean_runner.engine.custom_data import SubscriptionDataConfig
+from lean_runner.engine.enums import Resolution, SecurityType, TickType
+from lean_runner.engine.market_data import QuoteBar, Tick, TradeBar
 from lean_runner.engine.naming import lean_names, to_snake
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import ScheduleManager
@@ -458,8 +460,42 @@ class SubscriptionManager:
     def add_consolidator(self, symbol: Any, consolidator: Any, tick_type: Any = None) -> None:
         self._algorithm._require_runtime().add_consolidator(symbol, consolidator)
 
+    @property
+    def subscriptions(self) -> list[SubscriptionDataConfig]:
+        """The data subscriptions of the algorithm's securities (LEAN's ``SubscriptionDataConfig``)."""
+        return [config for security in self._algorithm.securities.values()
+                for config in subscription_configs(security)]
+
+    @property
+    def count(self) -> int:
+        return len(self.subscriptions)
+
     def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
         self._algorithm._require_runtime().remove_consolidator(symbol, consolidator)
+
+
+def subscription_configs(security: Security) -> list[SubscriptionDataConfig]:
+    """What LEAN subscribes for an equity: trades and quotes at tick, second and minute (ticks of both kinds
+    at tick resolution), trades only at hour and daily."""
+    if security.type != int(SecurityType.EQUITY):
+        data_types: list[tuple[type, int]] = [(object, int(TickType.TRADE))]
+    elif security.resolution == Resolution.TICK:
+        data_types = [(Tick, int(TickType.TRADE)), (Tick, int(TickType.QUOTE))]
+    elif security.subscribes_quotes:
+        data_types = [(TradeBar, int(TickType.TRADE)), (QuoteBar, int(TickType.QUOTE))]
+    else:
+        data_types = [(TradeBar, int(TickType.TRADE))]
+    configs = []
+    for data_type, tick_type in data_types:
+        config = SubscriptionDataConfig(data_type, security.symbol, security.resolution)
+        config.is_custom_data = security.type != int(SecurityType.EQUITY)
+        config.tick_type = tick_type
+        config.data_normalization_mode = security.data_normalization_mode
+        config.extended_market_hours = security.extended_market_hours
+        config.fill_data_forward = security.fill_forward
+        config.is_internal_feed = False
+        configs.append(config)
+    return configs
 
 
 # LEAN QCAlgorithm members the embedded engine knows it lacks: using one must never silently do nothing.

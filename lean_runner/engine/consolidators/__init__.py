@@ -30,8 +30,10 @@ from lean_runner.engine.consolidators.period import (
     QuoteBarConsolidator,
     TradeBarConsolidator,
 )
+from lean_runner.engine.consolidators.ticks import TickConsolidator, TickQuoteBarConsolidator
 
 __all__ = ["BaseDataConsolidator", "Calendar", "CalendarInfo", "DataConsolidatedEvent", "DataConsolidator",
            "IdentityDataConsolidator", "MarketHourAwareConsolidator", "PeriodCountConsolidatorBase",
-           "QuoteBarConsolidator", "TradeBarConsolidator", "create_consolidator", "daily_calendar", "round_down",
+           "QuoteBarConsolidator", "TickConsolidator", "TickQuoteBarConsolidator",
+           "TradeBarConsolidator", "create_consolidator", "daily_calendar", "round_down",
            "to_period"]

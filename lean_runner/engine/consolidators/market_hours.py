@@ -45,7 +45,8 @@ class IdentityDataConsolidator(DataConsolidator):
         return clone_bar(self._last)
 
     def update(self, data: Any) -> None:
-        if self._last is None or self._last.end_time != data.end_time:
+        # Ticks share timestamps (several a millisecond): each one passes, as in LEAN.
+        if self._last is None or self._last.end_time != data.end_time or getattr(data, "tick_type", None) is not None:
             self._emit(data)
             self._last = data
 

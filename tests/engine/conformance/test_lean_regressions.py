@@ -50,7 +50,7 @@ CASES: dict[str, str | None] = {
     "SecurityCustomPropertiesAlgorithm": None,
     "SetCustomSettlementModelRegressionAlgorithm": "its parent imports CustomBrokerageModelRegressionAlgorithm, "
                                                    "which is not part of the suite",
-    "SetEquityDataNormalizationModeOnAddEquity": "DataNormalizationMode.RAW and TOTAL_RETURN not supported",
+    "SetEquityDataNormalizationModeOnAddEquity": None,
     "ShortInterestFeeRegressionAlgorithm": "short interest (set_shortable_provider, fee models) missing",
     "ShortableProviderOrdersRejectedRegressionAlgorithm": None,
 }
