@@ -161,10 +161,12 @@ def adjust_ticks(columns: TickColumns, factor_file: FactorFile, mode: str,
     factors, added = _price_factors(columns.time, factor_file, mode, dividends or [])
     if np.all(factors == 1.0) and not added.any():
         return columns
-    # A quote side that is absent (0) stays absent.
-    return replace(columns, price=columns.price * factors + added,
+    # A quote side that is absent (0) stays absent; quantities and sizes scale inversely, rounded (as bars).
+    return replace(columns, price=columns.price * factors + added, quantity=np.round(columns.quantity / factors),
                    bid_price=np.where(columns.bid_price != 0, columns.bid_price * factors + added, 0.0),
-                   ask_price=np.where(columns.ask_price != 0, columns.ask_price * factors + added, 0.0))
+                   bid_size=np.round(columns.bid_size / factors),
+                   ask_price=np.where(columns.ask_price != 0, columns.ask_price * factors + added, 0.0),
+                   ask_size=np.round(columns.ask_size / factors))
 
 
 def expected_end_times(hours: ExchangeHours, resolution: int, start: date, end: date, extended: bool) -> I64:

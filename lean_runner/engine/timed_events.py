@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lean_runner.engine.clock import AlgorithmClock, ns_to_naive
-from lean_runner.engine.consolidators import TickQuoteBarConsolidator, create_consolidator
+from lean_runner.engine.consolidators import create_consolidator
 from lean_runner.engine.enums import Resolution
-from lean_runner.engine.market_data import QuoteBar, Tick, TradeBar
+from lean_runner.engine.market_data import TICK_TYPE_QUOTE, TICK_TYPE_TRADE, QuoteBar, Tick, TradeBar
 from lean_runner.engine.scheduling import ScheduleManager
 from lean_runner.engine.securities import Security
 
@@ -84,17 +84,18 @@ class TimedEvents:
             consolidator.scan(now)
 
     def consolidate_ticks(self, security: Security, ticks: list[Any], quotes: bool) -> None:
-        """Feed one instant's trade (or quote) ticks of ``security`` to its tick consolidators, suspicious
-        ticks excepted as in LEAN, then let time-based ones emit. Quote ticks go only to quote-tick
-        consolidators: the others (an indicator's identity consolidator) sit on the trade ticks."""
+        """Feed one instant's trade (or quote) ticks of ``security`` to the tick consolidators of that kind
+        (``tick_type``; trades when it has none), suspicious ticks excepted as in LEAN, then let time-based
+        ones emit."""
         consolidators = self.consolidators.get(security)
         if not consolidators:
             return
         eligible = [tick for tick in ticks if not tick.suspicious]
         now = self._clock.local_time
+        wanted = TICK_TYPE_QUOTE if quotes else TICK_TYPE_TRADE
         for consolidator in list(consolidators):
-            if issubclass(consolidator.input_type, Tick) and (
-                    not quotes or isinstance(consolidator, TickQuoteBarConsolidator)):
+            if issubclass(consolidator.input_type, Tick) and getattr(consolidator, "tick_type",
+                                                                     TICK_TYPE_TRADE) == wanted:
                 for tick in eligible:
                     consolidator.update(tick)
             consolidator.scan(now)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from lean_runner.engine.consolidators import TickConsolidator, TickQuoteBarConsolidator
+from lean_runner.engine.consolidators import TickConsolidator, TickQuoteBarConsolidator, create_consolidator
 from lean_runner.engine.data.tick_files import read_tick_file, tick_zip_path
+from lean_runner.engine.enums import Resolution
 from lean_runner.engine.launcher import LaunchConfig, run_backtest
 from lean_runner.engine.market_data import TICK_TYPE_QUOTE, TICK_TYPE_TRADE, Tick
 
@@ -241,3 +242,15 @@ def test_tick_quote_bar_consolidator_opens_each_side_at_the_previous_close() -> 
     assert (first.bid.open, first.bid.close, first.ask.open, first.ask.close) == (10.0, 10.0, 10.2, 10.2)
     assert (second.bid.open, second.bid.close) == (10.0, 10.0)  # no bid tick in the bar: the previous close
     assert (second.ask.open, second.ask.high, second.ask.close) == (10.2, 10.4, 10.4)
+
+
+def test_consolidate_on_ticks_at_tick_resolution_hands_over_each_tick_of_the_asked_kind() -> None:
+    seen: list = []
+    identity = create_consolidator(Resolution.TICK, Tick, None, handler=seen.append, quote_ticks=True)
+    counted = create_consolidator(2, Tick, None, quote_ticks=True)
+    assert (identity.tick_type, counted.tick_type) == (TICK_TYPE_QUOTE, TICK_TYPE_QUOTE)
+    same_instant = [_tick(1, 0.0, TICK_TYPE_QUOTE, 0.0, 10.0, 0.0), _tick(1, 0.0, TICK_TYPE_QUOTE, 0.0, 0.0, 10.2)]
+    for tick in same_instant:
+        identity.update(tick)
+    assert seen == same_instant  # two ticks of one millisecond both pass, as LEAN's identity does for ticks
+    assert isinstance(counted, TickQuoteBarConsolidator)

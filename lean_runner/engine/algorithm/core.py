@@ -369,8 +369,13 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         return self._require_runtime().exchange_hours(symbol)
 
     def consolidate(self, symbol: Any, period: Any, *args: Any) -> Any:
-        """``consolidate(symbol, period, handler)`` (also with a tick type before the handler): the handler
-        receives each consolidated bar; ``period`` is a timedelta, a Resolution or a calendar function."""
+        """``consolidate(symbol, period, handler)`` (also with a tick type before the handler, or the bar type
+        first: ``consolidate(TradeBar, symbol, 10, TickType.TRADE, handler)``): the handler receives each
+        consolidated bar; ``period`` is a timedelta, a Resolution, a bar count or a calendar function."""
+        if isinstance(symbol, type):  # LEAN's typed overload: the output type comes first
+            if not args:
+                raise TypeError("consolidate(BarType, symbol, period, handler) needs a period and a handler.")
+            symbol, period, args = period, args[0], args[1:]
         handler = args[-1] if args else None
         tick_type = args[0] if len(args) == 2 else None
         if handler is None or not callable(handler):

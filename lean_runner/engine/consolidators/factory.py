@@ -51,9 +51,18 @@ def create_consolidator(period: Any, input_type: type = TradeBar, subscription_i
         # Tick data: trade ticks into trade bars, or (tick_type=QUOTE) quote ticks into quote bars.
         kind = TickQuoteBarConsolidator if quote_ticks else TickConsolidator
         subscription_increment = None
+        if isinstance(period, Resolution) and int(period) == int(Resolution.TICK):
+            identity = IdentityDataConsolidator(Tick)  # every tick of the kind, as it comes
+            identity.tick_type = int(quote_ticks)  # TickType.QUOTE or TRADE
+            if handler is not None:
+                tick_handler = handler
+                identity.data_consolidated += lambda sender, tick: tick_handler(tick)
+            return identity
     consolidator: DataConsolidator
     if period is not None and callable(period) and not isinstance(period, (timedelta, int)):
         consolidator = kind(period)
+    elif isinstance(period, int) and not isinstance(period, (bool, Resolution)):
+        consolidator = kind(period)  # every N bars (or ticks)
     else:
         span = subscription_increment if period is None else to_period(period)
         if span is None:

@@ -31,6 +31,7 @@ class IdentityDataConsolidator(DataConsolidator):
         super().__init__()
         self._input_type = input_type
         self._last: Any = None
+        self.tick_type = 0  # on tick data: the kind of tick it takes (TickType.TRADE, or QUOTE)
 
     @property
     def input_type(self) -> type:

@@ -18,14 +18,14 @@ __all__ = ["TickConsolidator", "TickQuoteBarConsolidator"]
 
 
 class _TickConsolidatorBase(PeriodCountConsolidatorBase):
-    _tick_type = TICK_TYPE_TRADE
+    tick_type = TICK_TYPE_TRADE  # the ticks the engine feeds it
 
     @property
     def input_type(self) -> type:
         return Tick
 
     def update(self, data: Any) -> None:
-        if getattr(data, "tick_type", self._tick_type) != self._tick_type:
+        if getattr(data, "tick_type", self.tick_type) != self.tick_type:
             return  # LEAN's ShouldProcess: the other kind of tick is not this consolidator's input
         super().update(data)
 
@@ -52,7 +52,7 @@ class TickQuoteBarConsolidator(_TickConsolidatorBase):
     """Quote ticks into quote bars; a new bar opens each side at the previous bar's close, as LEAN's does."""
 
     _output = QuoteBar
-    _tick_type = TICK_TYPE_QUOTE
+    tick_type = TICK_TYPE_QUOTE
 
     def _aggregate(self, data: Any) -> None:
         working = self._working
