@@ -59,7 +59,7 @@ from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split, Tick
+from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split, Tick, TradeBar
 from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.run_window import RunWindow
@@ -70,6 +70,7 @@ from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.tick_feed import make_tick_subscription
 from lean_runner.engine.timed_events import TimedEvents
+from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 NS = 1_000_000_000
 _UTC_EPOCH = datetime(1970, 1, 1)
@@ -96,7 +97,7 @@ class BacktestEngine:
         self._hours = data.market_hours.exchange_hours("Equity", "usa")
         self.timed = TimedEvents(algorithm.schedule, algorithm._clock)
         self._history = HistoryProvider(data, self._hours, self._history_now, self._resolution_of,
-                                        self._count_history_points)
+                                        self._count_history_points, self._normalization_mode_of)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
         self._expected_ends: tuple[tuple[int, date, date, bool], np.ndarray] | None = None
@@ -256,11 +257,12 @@ class BacktestEngine:
         self.runtime_statistics[name] = value
 
     def history(self, symbols: Any, periods: Any, resolution: Any, **kwargs: Any) -> Any:
-        return self._history.data_frame(symbols, periods, resolution, kwargs.get("start"), kwargs.get("end"))
+        return self._history.data_frame(symbols, periods, resolution, kwargs.get("start"), kwargs.get("end"),
+                                        kwargs.get("data_normalization_mode"))
 
-    def history_bars(self, symbol: Any, count: int, resolution: Any = None) -> list[Any]:
-        """The last ``count`` trade bars of ``symbol`` (indicator warm-up)."""
-        return self._history.trade_bars(symbol, count, resolution)
+    def history_bars(self, symbol: Any, count: int, resolution: Any = None, mode: Any = None) -> list[Any]:
+        """The last ``count`` trade bars of ``symbol`` (indicator and volatility model warm-up)."""
+        return self._history.trade_bars(symbol, count, resolution, mode)
 
     def exchange_hours(self, symbol: Any) -> Any:
         return self._hours
@@ -284,6 +286,12 @@ class BacktestEngine:
     def _resolution_of(self, ticker: str) -> int:
         security = self.algorithm.securities.get(ticker.upper())
         return security.resolution if security is not None else int(self.algorithm.universe_settings.resolution)
+
+    def _normalization_mode_of(self, ticker: str) -> int:
+        security = self.algorithm.securities.get(ticker.upper())
+        if security is not None:
+            return int(security.data_normalization_mode)
+        return int(self.algorithm.universe_settings.data_normalization_mode)
 
     def _count_history_points(self, count: int) -> None:
         self.data_points += count
@@ -381,7 +389,9 @@ class BacktestEngine:
         return smart_round(self._benchmark_security.price)
 
     def _subscribe(self, security: Security, from_day: date) -> None:
-        security._data_subscribed = True  # its normalization mode is fixed from now on
+        if not security._data_subscribed and security.volatility_model is not NULL_VOLATILITY_MODEL:
+            self._feed_volatility_model(security)
+        security._data_subscribed = True  # its normalization mode and volatility model are fixed from now on
         if security.resolution == Resolution.TICK:
             self._subscribe_ticks(security, from_day)
         else:
@@ -391,6 +401,13 @@ class BacktestEngine:
             if time > self._current_utc_ns():
                 self._corporate_actions.setdefault(time, []).append((security, event))
         self._times_dirty = True
+
+    def _feed_volatility_model(self, security: Security) -> None:
+        """The model gets each of the security's trade bars, through an identity consolidator."""
+        feed = IdentityDataConsolidator(Tick if security.resolution == Resolution.TICK else TradeBar)
+        model = security.volatility_model
+        feed.data_consolidated += lambda sender, data: model.update(security, data)
+        self.timed.add_consolidator(security, feed)
 
     def _subscribe_ticks(self, security: Security, from_day: date) -> None:
         """Trade ticks, and quote ticks where the data folder has them (LEAN has only trades for SPY)."""

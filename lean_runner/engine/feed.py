@@ -153,6 +153,19 @@ def adjust(bars: TradeBars | QuoteBars, factor_file: FactorFile, mode: str,
     return adjust_quote_bars(bars, factors, added)
 
 
+def adjust_scaled_raw(bars: TradeBars | QuoteBars, factor_file: FactorFile, end_day: date) -> TradeBars | QuoteBars:
+    """LEAN's ScaledRaw (history only): prices adjusted relative to ``end_day``, so they join up with the raw
+    prices of that day (``factor(day) / factor(end_day)``)."""
+    if len(bars) == 0:
+        return bars
+    factors = factor_file.factors(bar_day_array(bars.time), "Adjusted") / factor_file.factor(end_day, "Adjusted")
+    if np.all(factors == 1.0):
+        return bars
+    if isinstance(bars, TradeBars):
+        return adjust_trade_bars(bars, factors)
+    return adjust_quote_bars(bars, factors)
+
+
 def adjust_ticks(columns: TickColumns, factor_file: FactorFile, mode: str,
                  dividends: list[tuple[date, float]] | None = None) -> TickColumns:
     """Tick prices scaled like bars: by the factor of each tick's date (LEAN adjusts tick and quote prices)."""

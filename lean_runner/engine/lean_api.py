@@ -81,8 +81,15 @@ from lean_runner.engine.securities import Equity, Security, SecurityHolding, Sec
 from lean_runner.engine.securities_changes import SecurityChanges
 from lean_runner.engine.shortable import LocalDiskShortableProvider, NullShortableProvider
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+from lean_runner.engine.volatility import IndicatorVolatilityModel, NullVolatilityModel, VolatilityModelExtensions
 
 QCAlgorithmFramework = QCAlgorithm
+
+
+class RegressionTestException(Exception):
+    """What LEAN's regression algorithms raise when a check fails."""
+
+
 EquityExchange = None
 Indicator = IndicatorBase
 

@@ -13,6 +13,7 @@ from lean_runner.engine.market_data import KeyValuePair, QuoteBar, TradeBar
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.shortable import NullShortableProvider, shortable_quantity
 from lean_runner.engine.symbol import Symbol
+from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 # Security._quote_index when the latest quote bar is the quote source's bar at the clock's time.
 FOLLOWS_CLOCK = -2
@@ -160,7 +161,7 @@ class Security(PascalCaseAttributes):
                  "data_normalization_mode", "exchange", "extended_market_hours", "fee_model", "fill_forward",
                  "fill_model", "holdings", "is_delisted", "is_internal", "is_tradable", "last_quote_ticks",
                  "last_trade_ticks", "leverage", "price", "resolution", "settlement_model", "shortable_provider",
-                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
+                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties", "volatility_model")
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -201,6 +202,7 @@ class Security(PascalCaseAttributes):
         self.buying_power_model: Any = None
         self.settlement_model: Any = None
         self.shortable_provider: Any = NullShortableProvider()
+        self.volatility_model: Any = NULL_VOLATILITY_MODEL
 
     @property
     def type(self) -> int:
@@ -270,6 +272,13 @@ class Security(PascalCaseAttributes):
     @property
     def total_shortable_quantity(self) -> int | None:
         return shortable_quantity(self)
+
+    def set_volatility_model(self, model: Any) -> None:
+        """A volatility model the engine updates with each trade bar; set it in ``initialize``."""
+        if self._data_subscribed and self.volatility_model is not model:
+            raise NotImplementedError(f"{self.symbol}.set_volatility_model after initialize: the embedded engine "
+                                      f"attaches volatility models when the data starts; set it in initialize.")
+        self.volatility_model = model
 
     def set_buying_power_model(self, model: Any) -> None:
         self.buying_power_model = model

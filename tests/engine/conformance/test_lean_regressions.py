@@ -41,7 +41,7 @@ CASES: dict[str, str | None] = {
     "GetParameterRegressionAlgorithm": None,
     "HourReverseSplitRegressionAlgorithm": None,
     "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
-    "IndicatorVolatilityModelAlgorithm": "DataNormalizationMode.RAW not supported",
+    "IndicatorVolatilityModelAlgorithm": None,
     "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
     "IndustryStandardSecurityIdentifiersRegressionAlgorithm": None,
     "MarketImpactSlippageModelRegressionAlgorithm": "MarketImpactSlippageModel missing",
