@@ -4,10 +4,12 @@
 
 1. parses the installed stubs (``QuantConnect/**/__init__.pyi``) for the classes an equity algorithm touches,
    with the members they inherit from other ``QuantConnect`` classes;
-2. sorts out the members that do not apply to a US-equity backtest (options, futures, other asset classes,
-   live trading, brokerages' own APIs, universes and the algorithm framework) by the name rules below;
+2. sets aside the members that do not apply to a US-equity backtest (options, futures, other asset classes,
+   live trading, brokerages' own APIs, universes and the algorithm framework) by the name rules below, and
+   LEAN's engine plumbing (``ENGINE_PLUMBING``: what LEAN's own engine calls, not algorithms);
 3. runs ``bench/algorithms/api_probe.py`` on the engine, which makes one live object of each class and probes
    every member: present, raises ``NotImplementedError`` (declared, with a pointer to the LEAN image), or missing;
+   an applicable member counts only when present;
 4. prints present/applicable per class and overall, and with ``--markdown`` writes the table and the list of
    missing members.
 """
@@ -98,6 +100,34 @@ NOT_APPLICABLE = re.compile("|".join([
 ]))
 
 
+# LEAN's engine plumbing: members LEAN's own engine calls (setters of its state, parsers of its files,
+# protected overrides of C# base classes, .NET collection internals), not part of an algorithm's API.
+ENGINE_PLUMBING = frozenset({
+    "set_locked", "get_locked", "set_status", "set_run_time_error", "set_current_slice", "set_date_time",
+    "set_finished_warming_up", "set_history_provider", "set_statistics_service", "set_available_data_types",
+    "set_algorithm_id", "set_deployment_details", "deployment_details", "time_keeper", "order_factory",
+    "get_chart_updates", "history_provider", "set_pandas_converter", "pandas_converter",
+    "create_date_range_history_requests", "name_updated", "signal_export", "debug_mode", "set_quit",
+    "on_brokerage_disconnect", "on_brokerage_reconnect", "get_data_typed_history",
+    "deserialize_message", "get_source", "reader", "parse", "parse_equity", "initialized",
+    "set_local_time_keeper", "update_consumers_market_price", "refresh_data_normalization_mode_property",
+    "try_get_member", "try_invoke_member", "set_security_service", "create_security", "create_benchmark_security",
+    "on_collection_changed", "collection_changed", "check_for_implicitly_created_symbol", "set_order_processor",
+    "set_order_id", "get_increment_order_id", "get_increment_group_order_manager_id", "process_request",
+    "add_transaction_record", "remove_order", "invalidate_total_portfolio_value", "log_margin_information",
+    "process_fills", "set_positions", "add_new_dividend", "add_new_fee", "add_new_profit", "add_new_sale",
+    "set_last_trade_profit", "update_market_price", "on_quantity_changed", "apply_update_order_request",
+    "create_order", "create_positions", "get_value_impl", "group_order_manager", "set_response",
+    "aggregate_bar", "fire_data_consolidated", "on_data_consolidated", "should_process", "get_rounded_bar_time",
+    "reset_working_bar", "validate_and_compute_next_value", "on_updated", "compute_next_value",
+    "get_market_open_close_exchange_hours", "get_security_exchange_hours", "get_symbol", "merge_slice",
+    "get_enumerator", "create_new_bar", "update_bar", "get_closest_multiple", "from_serialized",
+    "update_mapped_symbol", "create_base", "is_read_only", "DEFAULT_WINDOW_SIZE", "order_set",
+    "invalid_cancel_order_id", "invalid_update_order_id", "set_market_price", "data_subscription_limit",
+    "databases_refresh_period", "ignore_unknown_asset_holdings", "subscription_data_config",
+})
+
+
 @dataclass
 class ClassMembers:
     label: str
@@ -107,11 +137,11 @@ class ClassMembers:
 
     @property
     def present(self) -> list[str]:
-        return [m for m in self.applicable if self.probed.get(m) in ("present", "raises")]
+        return [m for m in self.applicable if self.probed.get(m) == "present"]
 
     @property
     def missing(self) -> list[str]:
-        return [m for m in self.applicable if self.probed.get(m) not in ("present", "raises")]
+        return [m for m in self.applicable if self.probed.get(m) != "present"]
 
 
 class StubIndex:
@@ -170,8 +200,8 @@ def measure(data_folder: Path) -> list[ClassMembers]:
         members = sorted(index.members(module, name))
         if not members:
             raise SystemExit(f"{module}.{name} not found in the stubs at {index.root}")
-        applicable = [m for m in members if not NOT_APPLICABLE.search(m)]
-        classes.append(ClassMembers(label, applicable, [m for m in members if NOT_APPLICABLE.search(m)]))
+        aside = [m for m in members if NOT_APPLICABLE.search(m) or m in ENGINE_PLUMBING]
+        classes.append(ClassMembers(label, [m for m in members if m not in aside], aside))
     with tempfile.TemporaryDirectory() as folder:
         wanted = Path(folder) / "members.json"
         output = Path(folder) / "probed.json"

@@ -64,7 +64,7 @@ from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.run_window import RunWindow
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
-from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
+from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityDataFilter, SecurityExchange
 from lean_runner.engine.slice_patterns import SlicePattern, quotes_that_can_follow_the_clock, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
@@ -146,6 +146,7 @@ class BacktestEngine:
         security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
                                       market, fill_forward, leverage or default_leverage, extended_market_hours)
         security.data_normalization_mode = mode
+        algorithm._initialize_security(security)  # the security initializers, as LEAN's SecurityService does
         algorithm.securities[security.symbol] = security
         if self._initialized:
             self._subscribe(security, algorithm.time.date())
@@ -504,7 +505,20 @@ class BacktestEngine:
             until = int(bars.end_time[-1]) if resolution == Resolution.DAILY else int(expected[-1]) \
                 if len(expected) else int(bars.end_time[-1])
             bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
-        return make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+        subscription = make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+        data_filter = security.data_filter
+        if internal or (isinstance(data_filter, SecurityDataFilter) and type(data_filter).filter is \
+                SecurityDataFilter.filter):
+            return subscription
+        # A custom SecurityDataFilter: LEAN applies it to every bar (fill-forward ones too) before the
+        # algorithm sees it; bars it refuses never reach the security, the slice or the consolidators.
+        keep = np.asarray([bool(data_filter.filter(security, subscription.bar(i))) for i in range(len(subscription))],
+                          dtype=bool)
+        if keep.all():
+            return subscription
+        if not keep.any():
+            return None
+        return make_subscription(security, kind, resolution, internal, bars.take(keep), flags[keep], self._hours)
 
     def _dividends_paid(self, factor_file: Any, from_day: date) -> list[tuple[date, float]]:
         """(effective date, distribution) of the dividends the stream will emit from ``from_day`` (TotalReturn
@@ -710,6 +724,7 @@ class BacktestEngine:
                 data._dividends = dividends
                 data._custom = custom
                 data._ticks = ticks
+                algorithm._current_slice = data
                 on_data(data)
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
             if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \

@@ -15,7 +15,9 @@ import pandas as pd
 
 from lean_runner.engine.algorithm.core import DefaultBrokerageModel, InteractiveBrokersBrokerageModel, QCAlgorithm
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
+from lean_runner.engine.algorithm.state import FuncSecurityInitializer
 from lean_runner.engine.algorithm.trading import PortfolioTarget
+from lean_runner.engine.charting import Chart, ChartPoint, Series
 from lean_runner.engine.consolidators import *
 from lean_runner.engine.custom_data import (
     BaseData,
@@ -77,7 +79,7 @@ from lean_runner.engine.orders import (
 )
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import *
-from lean_runner.engine.securities import Equity, Security, SecurityHolding, SecurityManager
+from lean_runner.engine.securities import Equity, Security, SecurityDataFilter, SecurityHolding, SecurityManager
 from lean_runner.engine.securities_changes import SecurityChanges
 from lean_runner.engine.shortable import LocalDiskShortableProvider, NullShortableProvider
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from lean_runner.engine.enums import Resolution
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.symbol import Symbol
 
@@ -14,6 +15,45 @@ MARKET_DATA_TYPE_TRADE_BAR = 1
 MARKET_DATA_TYPE_QUOTE_BAR = 2
 MARKET_DATA_TYPE_TICK = 3
 TICK_TYPE_TRADE, TICK_TYPE_QUOTE = 0, 1
+
+
+class MarketDataDefaults:
+    """What LEAN's ``BaseData`` says about its market data types (resolutions, time zone, caching)."""
+
+    __slots__ = ()
+
+    ALL_RESOLUTIONS = (Resolution.TICK, Resolution.SECOND, Resolution.MINUTE, Resolution.HOUR, Resolution.DAILY)
+    DAILY_RESOLUTION = (Resolution.DAILY,)
+    MINUTE_RESOLUTION = (Resolution.MINUTE,)
+    HIGH_RESOLUTION = (Resolution.MINUTE, Resolution.SECOND, Resolution.TICK)
+    OPTION_RESOLUTIONS = (Resolution.MINUTE, Resolution.HOUR, Resolution.DAILY)
+
+    def data_time_zone(self) -> str:
+        return "America/New_York"  # US equity data files (market-hours database)
+
+    def default_resolution(self) -> int:
+        return Resolution.MINUTE
+
+    def supported_resolutions(self) -> list[int]:
+        return list(self.ALL_RESOLUTIONS)
+
+    def is_sparse_data(self) -> bool:
+        return False
+
+    def should_cache_to_security(self) -> bool:
+        return True
+
+    def update_trade(self, last_trade: float, trade_size: float) -> None:
+        self.update(last_trade, 0.0, 0.0, trade_size, 0.0, 0.0)  # type: ignore[attr-defined]
+
+    def update_quote(self, bid_price: float, bid_size: float, ask_price: float, ask_size: float) -> None:
+        self.update(0.0, bid_price, ask_price, 0.0, bid_size, ask_size)  # type: ignore[attr-defined]
+
+    def update_bid(self, bid_price: float, bid_size: float) -> None:
+        self.update(0.0, bid_price, 0.0, 0.0, bid_size, 0.0)  # type: ignore[attr-defined]
+
+    def update_ask(self, ask_price: float, ask_size: float) -> None:
+        self.update(0.0, 0.0, ask_price, 0.0, 0.0, ask_size)  # type: ignore[attr-defined]
 
 
 @lean_names
@@ -33,7 +73,7 @@ class Bar:
 
 
 @lean_names
-class TradeBar:
+class TradeBar(MarketDataDefaults):
     """A bar of trades. ``time`` is the bar start, ``end_time`` when it was delivered (local time)."""
 
     __slots__ = ("close", "end_time", "high", "is_fill_forward", "low", "open", "period", "symbol", "time",
@@ -65,7 +105,9 @@ class TradeBar:
 
     def update(self, last_trade: float, bid_price: float = 0.0, ask_price: float = 0.0, volume: float = 0.0,
                bid_size: float = 0.0, ask_size: float = 0.0) -> None:
-        """Fold a trade into the bar (used by consolidators and custom code)."""
+        """Fold a trade into the bar (used by consolidators and custom code); quotes leave it alone."""
+        if last_trade == 0:
+            return
         if self.open == 0:
             self.open = self.high = self.low = last_trade
         self.high = max(self.high, last_trade)
@@ -83,7 +125,7 @@ class TradeBar:
 
 
 @lean_names
-class QuoteBar:
+class QuoteBar(MarketDataDefaults):
     """A bar of quotes with ``bid`` and ``ask`` sides; ``close`` is the mid (or the side present)."""
 
     __slots__ = ("ask", "bid", "end_time", "is_fill_forward", "last_ask_size", "last_bid_size", "period",
@@ -103,6 +145,26 @@ class QuoteBar:
         self.period = period
         self.end_time = self.time + period
         self.is_fill_forward = is_fill_forward
+
+    def update(self, last_trade: float, bid_price: float = 0.0, ask_price: float = 0.0, volume: float = 0.0,
+               bid_size: float = 0.0, ask_size: float = 0.0) -> None:
+        """Fold a quote into the bar: each side with a price moves (LEAN's ``QuoteBar.Update``)."""
+        for side, price, size in (("bid", bid_price, bid_size), ("ask", ask_price, ask_size)):
+            if price == 0:
+                continue
+            bar = getattr(self, side)
+            if bar is None:
+                setattr(self, side, Bar(price, price, price, price))
+            else:
+                bar.close, bar.high, bar.low = price, max(bar.high, price), min(bar.low, price)
+            if size:
+                setattr(self, f"last_{side}_size", size)
+
+    def collapse(self) -> TradeBar:
+        """The bar's mid prices as a trade bar with no volume (LEAN's ``QuoteBar.Collapse``)."""
+        bar = TradeBar(self.time, self.symbol, self.open, self.high, self.low, self.close, 0.0, self.period)
+        bar.end_time = self.end_time
+        return bar
 
     def _side(self, name: str) -> float:
         bid = getattr(self.bid, name) if self.bid is not None else 0.0
@@ -140,7 +202,7 @@ class QuoteBar:
 
 
 @lean_names
-class Tick:
+class Tick(MarketDataDefaults):
     """One trade or quote print (LEAN's ``Tick``); ``time`` and ``end_time`` are the same instant.
 
     A trade tick has ``value``/``last_price`` and ``quantity``; a quote tick has ``bid_price``/``ask_price``
@@ -198,6 +260,17 @@ class Tick:
     @property
     def exchange_code(self) -> str:
         return self.exchange
+
+    def set_value(self) -> None:
+        """A quote tick's value: the mid of its sides, or the one side it has (LEAN's ``Tick.SetValue``)."""
+        both = self.bid_price * self.ask_price != 0
+        self.value = (self.bid_price + self.ask_price) / 2 if both else self.bid_price + self.ask_price
+
+    def update(self, last_trade: float, bid_price: float = 0.0, ask_price: float = 0.0, volume: float = 0.0,
+               bid_size: float = 0.0, ask_size: float = 0.0) -> None:
+        """A tick takes the new values as they are (LEAN's ``Tick.Update``)."""
+        self.value, self.quantity = last_trade, volume
+        self.bid_price, self.ask_price, self.bid_size, self.ask_size = bid_price, ask_price, bid_size, ask_size
 
     def is_valid(self) -> bool:
         """LEAN's ``Tick.IsValid``: a trade needs a positive price and quantity, a quote a positive side."""

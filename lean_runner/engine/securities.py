@@ -151,17 +151,87 @@ class SecurityHolding(PascalCaseAttributes):
         return f"{self.symbol}: {self.quantity} @ {self.average_price}"
 
 
+class SecurityLatestData:
+    """``security.data``: the latest trade bar, quote bar or ticks, by type."""
+
+    def __init__(self, security: Security) -> None:
+        self._security = security
+
+    def get(self, data_type: Any = None) -> Any:
+        security = self._security
+        if data_type is None:
+            return security.get_last_data()
+        name = getattr(data_type, "__name__", str(data_type))
+        if name == "QuoteBar":
+            return security.last_quote_bar
+        if name == "Tick":
+            ticks = security.last_trade_ticks or security.last_quote_ticks
+            return ticks[-1] if ticks else None
+        return security.last_trade_bar
+
+    def get_all(self, data_type: Any = None) -> list[Any]:
+        name = getattr(data_type, "__name__", str(data_type))
+        if name == "Tick":
+            return [*self._security.last_trade_ticks, *self._security.last_quote_ticks]
+        latest = self.get(data_type)
+        return [latest] if latest is not None else []
+
+
+@lean_names
+class SecurityDataFilter:
+    """Decides which data points reach the algorithm: subclass it and override ``filter(vehicle, data)``
+    (True keeps the point). The default, LEAN's ``EquityDataFilter``, keeps everything."""
+
+    def filter(self, vehicle: Any, data: Any) -> bool:
+        return True
+
+
+DEFAULT_DATA_FILTER = SecurityDataFilter()
+
+
 @lean_names
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
     # ``__dict__``: LEAN securities are dynamic objects on which algorithms store their own properties.
-    __slots__ = ("__dict__", "_ask", "_bid", "_data_subscribed", "_quote_bar", "_quote_bar_index", "_quote_index",
-                 "_quote_source", "_trade_bar", "_trade_index", "_trade_source", "buying_power_model",
-                 "data_normalization_mode", "exchange", "extended_market_hours", "fee_model", "fill_forward",
-                 "fill_model", "holdings", "is_delisted", "is_internal", "is_tradable", "last_quote_ticks",
-                 "last_trade_ticks", "leverage", "price", "resolution", "settlement_model", "shortable_provider",
-                 "slippage_model", "subscribes_quotes", "symbol", "symbol_properties", "volatility_model")
+    __slots__ = (
+        "__dict__",
+        "_ask",
+        "_bid",
+        "_data_subscribed",
+        "_quote_bar",
+        "_quote_bar_index",
+        "_quote_index",
+        "_quote_source",
+        "_trade_bar",
+        "_trade_index",
+        "_trade_source",
+        "buying_power_model",
+        "data_filter",
+        "data_normalization_mode",
+        "exchange",
+        "extended_market_hours",
+        "fee_model",
+        "fill_forward",
+        "fill_model",
+        "holdings",
+        "is_delisted",
+        "is_internal",
+        "is_tradable",
+        "last_quote_ticks",
+        "last_trade_ticks",
+        "leverage",
+        "margin_model",
+        "price",
+        "resolution",
+        "settlement_model",
+        "shortable_provider",
+        "slippage_model",
+        "subscribes_quotes",
+        "symbol",
+        "symbol_properties",
+        "volatility_model",
+    )
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -203,6 +273,8 @@ class Security(PascalCaseAttributes):
         self.settlement_model: Any = None
         self.shortable_provider: Any = NullShortableProvider()
         self.volatility_model: Any = NULL_VOLATILITY_MODEL
+        self.data_filter: Any = DEFAULT_DATA_FILTER
+        self.margin_model: Any = None  # LEAN's name for the buying power model
 
     @property
     def type(self) -> int:
@@ -280,8 +352,50 @@ class Security(PascalCaseAttributes):
                                       f"attaches volatility models when the data starts; set it in initialize.")
         self.volatility_model = model
 
+    def set_data_filter(self, data_filter: Any) -> None:
+        """A ``SecurityDataFilter`` deciding which of this security's data points the algorithm gets; set it in
+        ``initialize`` (the engine applies it as the data is read)."""
+        if self._data_subscribed and self.data_filter is not data_filter:
+            raise NotImplementedError(f"{self.symbol}.set_data_filter after initialize: the embedded engine "
+                                      f"filters a security's data when it reads it; set the filter in initialize.")
+        self.data_filter = data_filter
+
+    def set_margin_model(self, model: Any) -> None:
+        self.set_buying_power_model(model)
+
+    # LEAN's names for the subscription settings.
+    NULL_LEVERAGE = 0.0
+
+    @property
+    def is_extended_market_hours(self) -> bool:
+        return self.extended_market_hours
+
+    @property
+    def is_fill_data_forward(self) -> bool:
+        return self.fill_forward
+
+    @property
+    def is_custom_data(self) -> bool:
+        return self.type != int(SecurityType.EQUITY)
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.holdings.quantity != 0
+
+    @property
+    def data(self) -> Any:
+        """The latest data of each type (LEAN's ``security.data``): ``security.data.get(TradeBar)``."""
+        return SecurityLatestData(self)
+
+    @property
+    def subscriptions(self) -> list[Any]:
+        from lean_runner.engine.algorithm.core import subscription_configs
+
+        return subscription_configs(self)
+
     def set_buying_power_model(self, model: Any) -> None:
         self.buying_power_model = model
+        self.margin_model = model
 
     def set_data_normalization_mode(self, mode: int) -> None:
         """How this equity's prices are normalised; set it in ``initialize`` (its data is read from then on)."""

@@ -13,6 +13,7 @@ from typing import Any
 from lean_runner.engine.algorithm.indicator_helpers import IndicatorHelpersMixin
 from lean_runner.engine.algorithm.runtime import AlgorithmRuntime
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
+from lean_runner.engine.algorithm.state import AlgorithmStateMixin
 from lean_runner.engine.algorithm.trading import TradingMixin
 from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.custom_data import SubscriptionDataConfig
@@ -61,7 +62,7 @@ class StatisticsView:
 
 
 @lean_names
-class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
+class QCAlgorithm(TradingMixin, IndicatorHelpersMixin, AlgorithmStateMixin):
     """Derive from this class and override ``initialize`` and ``on_data`` (either naming style)."""
 
     def __init__(self) -> None:
@@ -95,6 +96,7 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self.date_rules = self.schedule.date_rules
         self.time_rules = self.schedule.time_rules
         self.subscription_manager = SubscriptionManager(self)
+        self._init_state()
 
     # --- events the engine calls; user classes override either naming style --------------------
     def initialize(self) -> None:
@@ -403,12 +405,15 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
 
     # --- messages ---------------------------------------------------------------------------------
     def debug(self, message: Any) -> None:
+        self.debug_messages.append(str(message))
         self._require_runtime().message("debug", str(message))
 
     def log(self, message: Any) -> None:
+        self.log_messages.append(str(message))
         self._require_runtime().message("log", str(message))
 
     def error(self, message: Any) -> None:
+        self.error_messages.append(str(message))
         self._require_runtime().message("error", str(message))
 
     def quit(self, message: str = "") -> None:

@@ -33,7 +33,7 @@ CASES: dict[str, str | None] = {
     "CustomMarginInterestRateModelAlgorithm": "margin interest rate models are not implemented",
     "CustomModelsAlgorithm": "custom fill, slippage and buying power models (ImmediateFillModel) missing",
     "CustomPartialFillModelAlgorithm": "custom FillModel subclasses with partial fills are not supported",
-    "CustomSecurityDataFilterRegressionAlgorithm": "SecurityDataFilter and set_data_filter missing",
+    "CustomSecurityDataFilterRegressionAlgorithm": None,
     "CustomShortableProviderRegressionAlgorithm": None,
     "DelistingEventsAlgorithm": "slice dictionaries do not yield .key/.value pairs; delisting events missing",
     "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
