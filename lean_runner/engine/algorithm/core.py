@@ -16,7 +16,16 @@ from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSet
 from lean_runner.engine.algorithm.state import AlgorithmStateMixin
 from lean_runner.engine.algorithm.trading import TradingMixin
 from lean_runner.engine.clock import AlgorithmClock
-from lean_runner.engine.custom_data import SubscriptionDataConfig
+from lean_runner.engine.consolidators import BaseDataConsolidator
+from lean_runner.engine.consolidators.timeless import (
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoConsolidator,
+    VolumeRenkoBar,
+    VolumeRenkoConsolidator,
+)
+from lean_runner.engine.custom_data import BaseData, SubscriptionDataConfig
 from lean_runner.engine.enums import Resolution, SecurityType, TickType
 from lean_runner.engine.market_data import QuoteBar, Tick, TradeBar
 from lean_runner.engine.naming import lean_names, to_snake
@@ -377,12 +386,30 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin, AlgorithmStateMixin):
         if isinstance(symbol, type):  # LEAN's typed overload: the output type comes first
             if not args:
                 raise TypeError("consolidate(BarType, symbol, period, handler) needs a period and a handler.")
-            symbol, period, args = period, args[0], args[1:]
+            return self._consolidate_typed(symbol, period, args[0], *args[1:])
         handler = args[-1] if args else None
         tick_type = args[0] if len(args) == 2 else None
         if handler is None or not callable(handler):
             raise TypeError("consolidate(symbol, period, handler) needs a handler that takes the bar.")
         return self._require_runtime().consolidate(symbol, period, handler, tick_type)
+
+    def _consolidate_typed(self, bar_type: type, symbol: Any, size: Any, *args: Any) -> Any:
+        """``consolidate(RenkoBar, symbol, 0.1, None, handler)`` and the other typed forms: the bar type picks
+        the consolidator (Renko, volume Renko, range, base data), or the data side (trade or quote bars)."""
+        handler = args[-1] if args else None
+        if handler is None or not callable(handler):
+            raise TypeError("consolidate(BarType, symbol, size, [tick_type,] handler) needs a handler.")
+        sized = {RenkoBar: RenkoConsolidator, VolumeRenkoBar: VolumeRenkoConsolidator, RangeBar: RangeConsolidator}
+        maker = sized.get(bar_type)
+        if maker is None and bar_type is BaseData and isinstance(size, int):
+            maker = BaseDataConsolidator
+        if maker is not None:
+            consolidator = maker(size)
+            consolidator.data_consolidated += lambda sender, bar: handler(bar)
+            self._require_runtime().add_consolidator(symbol, consolidator)
+            return consolidator
+        tick_type = args[0] if len(args) == 2 and args[0] is not None else int(bar_type is QuoteBar)
+        return self._require_runtime().consolidate(symbol, size, handler, tick_type)
 
     def _require_runtime(self) -> AlgorithmRuntime:
         if self._runtime is None:

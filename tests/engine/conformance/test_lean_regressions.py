@@ -23,35 +23,50 @@ LEAN_HARNESS_PARAMETERS = {"ema-fast": "10", "ema-slow": "20"}
 
 # case name -> None when every statistic matches, else why it does not (statistic and LEAN behaviour).
 CASES: dict[str, str | None] = {
-    "CallbackCommandRegressionAlgorithm": "imports IAlgorithm and uses LEAN's command API (add_command, "
-                                          "Command), which the engine lacks",
-    "ComboOrdersFillModelAlgorithm": "custom FillModel subclasses and combo orders are not implemented",
+    "CallbackCommandRegressionAlgorithm": "no statistic: the import fails on IAlgorithm; LEAN's command API "
+                                          "(IAlgorithm, add_command, Command) is not implemented",
+    "ComboOrdersFillModelAlgorithm": "no statistic: the import fails on FillModel; custom FillModel subclasses "
+                                     "and combo orders are not implemented",
     "CompositeIndicatorWorksAsExpectedRegressionAlgorithm": None,
-    "ConsolidateWithSizeAttributeRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
-    "ConvertToFrameworkAlgorithm": "the algorithm framework (emit_insights) is not implemented",
-    "CustomBuyingPowerModelAlgorithm": "custom BuyingPowerModel subclasses are not supported",
-    "CustomMarginInterestRateModelAlgorithm": "margin interest rate models are not implemented",
-    "CustomModelsAlgorithm": "custom fill, slippage and buying power models (ImmediateFillModel) missing",
-    "CustomPartialFillModelAlgorithm": "custom FillModel subclasses with partial fills are not supported",
+    "ConsolidateWithSizeAttributeRegressionAlgorithm": None,
+    "ConvertToFrameworkAlgorithm": "no statistic: emit_insights raises NotImplementedError; the algorithm "
+                                   "framework (insights, portfolio construction) is not implemented",
+    "CustomBuyingPowerModelAlgorithm": "no statistic: the import fails on BuyingPowerModel; custom buying power "
+                                       "model subclasses are not supported",
+    "CustomMarginInterestRateModelAlgorithm": "no statistic: the import fails on MarginInterestRateParameters; "
+                                              "margin interest rate models are not implemented",
+    "CustomModelsAlgorithm": "no statistic: the import fails on ImmediateFillModel; custom fill, slippage and "
+                             "buying power model subclasses are not supported",
+    "CustomPartialFillModelAlgorithm": "no statistic: the import fails on FillModel; custom fill models with "
+                                       "partial fills are not supported",
     "CustomSecurityDataFilterRegressionAlgorithm": None,
     "CustomShortableProviderRegressionAlgorithm": None,
-    "DelistingEventsAlgorithm": "slice dictionaries do not yield .key/.value pairs; delisting events missing",
-    "ForwardDataOnlyFillModelAlgorithm": "FillModelParameters and custom fill models missing",
+    "DelistingEventsAlgorithm": "Total Orders 1 against LEAN's 2 (and the statistics that follow): the engine "
+                                "emits no Delisting events (data.delistings stays empty), so the liquidation on "
+                                "DelistingType.WARNING never happens and AAA.1 is held through its delisting",
+    "ForwardDataOnlyFillModelAlgorithm": "no statistic: the import fails on FillModelParameters; custom fill "
+                                         "models are not supported",
     "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
     "GetParameterRegressionAlgorithm": None,
     "HourReverseSplitRegressionAlgorithm": None,
-    "IndicatorHistoryRegressionAlgorithm": "QCAlgorithm.indicator_history missing",
+    "IndicatorHistoryRegressionAlgorithm": "no statistic: QCAlgorithm.indicator_history is missing "
+                                           "(AttributeError)",
     "IndicatorVolatilityModelAlgorithm": None,
-    "IndicatorWithRenkoBarsRegressionAlgorithm": "RenkoBar and Renko consolidators missing",
+    "IndicatorWithRenkoBarsRegressionAlgorithm": "no statistic: MassIndex is missing (NameError), as are "
+                                                 "WilderAccumulativeSwingIndex, WilderSwingIndex and Beta; the "
+                                                 "Renko consolidator it feeds them from exists",
     "IndustryStandardSecurityIdentifiersRegressionAlgorithm": None,
-    "MarketImpactSlippageModelRegressionAlgorithm": "MarketImpactSlippageModel missing",
+    "MarketImpactSlippageModelRegressionAlgorithm": "no statistic: MarketImpactSlippageModel is missing "
+                                                    "(NameError)",
     "MarketOnCloseOrderBufferExtendedMarketHoursRegressionAlgorithm": None,
     "OnWarmupFinishedNoWarmup": None,
     "SecurityCustomPropertiesAlgorithm": None,
-    "SetCustomSettlementModelRegressionAlgorithm": "its parent imports CustomBrokerageModelRegressionAlgorithm, "
-                                                   "which is not part of the suite",
+    "SetCustomSettlementModelRegressionAlgorithm": "no statistic: its parent imports "
+                                                   "CustomBrokerageModelRegressionAlgorithm, which is not part of "
+                                                   "the suite",
     "SetEquityDataNormalizationModeOnAddEquity": None,
-    "ShortInterestFeeRegressionAlgorithm": "short interest (set_shortable_provider, fee models) missing",
+    "ShortInterestFeeRegressionAlgorithm": "no statistic: ShortMarginInterestRateModel is missing (NameError); "
+                                           "short interest fees are not implemented",
     "ShortableProviderOrdersRejectedRegressionAlgorithm": None,
 }
 
