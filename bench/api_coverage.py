@@ -97,6 +97,7 @@ NOT_APPLICABLE = re.compile("|".join([
     r"delisting", r"split_and_dividend", r"future_chain", r"custom_universe", r"historical_data_request",
     r"_set_", r"^get_hash_code$", r"^equals$", r"^to_string$", r"^get_type$", r"^memberwise_clone$",
     r"^finalize$", r"^reference_equals$", r"^dispose$", r"^clone$", r"^copy_to$", r"^to_json$",
+    r"^(γ|δ|θ|ρ|iv)$",  # option greeks and implied volatility
 ]))
 
 

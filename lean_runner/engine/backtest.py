@@ -382,6 +382,14 @@ class BacktestEngine:
         self._subscriptions.append(subscription)
         self._times_dirty = True
 
+    def symbol_properties(self, market: str, ticker: str) -> Any:
+        """The symbol-properties row of a US equity ticker (the ``[*]`` default when it has none)."""
+        return self.data.symbol_properties.get(market, ticker.upper(), "equity")
+
+    def benchmark_value(self, local_time: datetime) -> float:
+        """The benchmark's value (``self.benchmark.evaluate(time)``)."""
+        return self._benchmark_value(local_time)
+
     def _benchmark_value(self, local_time: datetime) -> float:
         function = self.algorithm._benchmark_function
         if function is not None:

@@ -552,6 +552,40 @@ class Slice:
     def contains_key(self, key: Any) -> bool:
         return key in self
 
+    @property
+    def all_data(self) -> list[Any]:
+        """Every data point of the slice: bars, quote bars, ticks, custom data, splits and dividends."""
+        points = [value for value in self._merged().values() if not isinstance(value, list)]
+        ticks = self._ticks_or_none()
+        if ticks:
+            points.extend(tick for symbol_ticks in dict.values(ticks) for tick in symbol_ticks)
+        for auxiliary in (self._dividends, self._splits):
+            if auxiliary:
+                points.extend(dict.values(auxiliary))
+        return points
+
+    def get_keys(self) -> list[Any]:
+        return self.keys()
+
+    def get_values(self) -> list[Any]:
+        return self.values()
+
+    def get_items(self) -> list[tuple[Any, Any]]:
+        return self.items()
+
+    def copy(self) -> DataDictionary:
+        return DataDictionary(self._merged())
+
+    @staticmethod
+    def fromkeys(keys: Any, value: Any = None) -> DataDictionary:
+        return DataDictionary(dict.fromkeys(keys, value))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Slice is read-only: copy it (data.copy()) to change a dictionary of its data.")
+
+    # LEAN's Slice cannot be changed.
+    clear = pop = popitem = remove = setdefault = update = _read_only
+
     def get(self, key: Any, default: Any = None) -> Any:
         # Through __getitem__: a symbol with only auxiliary data in the slice gives None, as in LEAN.
         return self[key] if self.__contains__(key) else default

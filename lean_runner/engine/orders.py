@@ -59,10 +59,11 @@ TimeInForce.GoodTilDate = TimeInForce.good_til_date  # type: ignore[attr-defined
 class OrderProperties(PascalCaseAttributes):
     """Per-order options; ``time_in_force`` defaults to the algorithm's default order properties."""
 
-    __slots__ = ("time_in_force",)
+    __slots__ = ("exchange", "time_in_force")
 
-    def __init__(self, time_in_force: TimeInForce | None = None) -> None:
+    def __init__(self, time_in_force: TimeInForce | None = None, exchange: Any = None) -> None:
         self.time_in_force = time_in_force or TimeInForce.GOOD_TIL_CANCELED  # type: ignore[attr-defined]
+        self.exchange = exchange  # a routing preference: backtest fills ignore it
 
 
 @lean_names
@@ -220,6 +221,10 @@ class StopMarketOrder(Order):
 @lean_names
 class StopLimitOrder(Order):
     __slots__ = ()
+
+    @property
+    def stop_triggered_time(self) -> datetime | None:
+        return None  # the fill model marks stop_triggered; the moment is not recorded
 
 
 @lean_names

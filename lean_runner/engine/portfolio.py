@@ -86,6 +86,60 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
         return self.values()
 
     # --- totals ---------------------------------------------------------------------------
+    # LEAN's dictionary and lookup members.
+    def contains(self, key: Any) -> bool:
+        return key in self
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+    def get_keys(self) -> list[Any]:
+        return self.keys()
+
+    def get_values(self) -> list[SecurityHolding]:
+        return self.values()
+
+    def get_items(self) -> list[tuple[Any, SecurityHolding]]:
+        return self.items()
+
+    def try_get_value(self, key: Any) -> tuple[bool, SecurityHolding | None]:
+        return (True, self[key]) if key in self else (False, None)
+
+    def add(self, *args: Any) -> None:
+        raise ValueError("The portfolio's holdings follow its securities: add the security with add_equity.")
+
+    def remove(self, key: Any) -> bool:
+        raise ValueError("The portfolio's holdings follow its securities: remove the security with "
+                         "remove_security.")
+
+    @property
+    def securities(self) -> SecurityManager:
+        return self._securities
+
+    def get_security(self, symbol: Any) -> Security:
+        return self._securities[symbol]
+
+    @property
+    def positions(self) -> list[Any]:
+        """The open positions, one per invested security (LEAN groups them; equities are one each)."""
+        return [holding for holding in self.values() if holding.quantity != 0]
+
+    @property
+    def total_unlevered_absolute_holdings_cost(self) -> float:
+        return sum(holding.unlevered_absolute_holdings_cost for holding in self.values())
+
+    def get_margin_remaining(self, symbol: Any, direction: int = 0) -> float:
+        return self.get_buying_power(symbol, direction) / self._securities[symbol].leverage
+
+    def has_sufficient_buying_power_for_order(self, orders: Any) -> Any:
+        """Whether the orders fit the buying power left (LEAN returns a result with ``is_sufficient``)."""
+        items = orders if isinstance(orders, list | tuple) else [orders]
+        value = sum(abs(order.get_value(self._securities[order.symbol])) for order in items)
+        sufficient = value <= self.margin_remaining * max(
+            (self._securities[order.symbol].leverage for order in items), default=1.0)
+        return _BuyingPowerResult(sufficient)
+
     def set_cash(self, cash: float) -> None:
         self.cash = float(cash)
 
@@ -208,3 +262,9 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
     @property
     def total_sale_volume(self) -> float:
         return self.total_sale_volume_value
+
+
+class _BuyingPowerResult:
+    def __init__(self, is_sufficient: bool) -> None:
+        self.is_sufficient = is_sufficient
+        self.reason = "" if is_sufficient else "Insufficient buying power to complete the orders."

@@ -143,6 +143,55 @@ class SecurityHolding(PascalCaseAttributes):
     def net_profit(self) -> float:
         return self.profit - self.total_fees
 
+    # LEAN's holding members beyond the basics.
+    @property
+    def hold_stock(self) -> bool:
+        return self._quantity != 0
+
+    @property
+    def leverage(self) -> float:
+        return float(self._security.leverage)
+
+    @property
+    def type(self) -> int:
+        return int(self._security.symbol.security_type)
+
+    @property
+    def target(self) -> Any:
+        return None  # portfolio targets belong to the algorithm framework
+
+    @property
+    def unlevered_holdings_cost(self) -> float:
+        return self.holdings_cost / self.leverage if self.leverage else self.holdings_cost
+
+    @property
+    def unlevered_absolute_holdings_cost(self) -> float:
+        return abs(self.unlevered_holdings_cost)
+
+    def get_quantity_value(self, quantity: float, price: float | None = None) -> float:
+        """What ``quantity`` shares are worth at ``price`` (the current price by default)."""
+        at = self._security.price if price is None else price
+        return float(quantity) * float(at) * float(self._security.symbol_properties.contract_multiplier)
+
+    def total_close_profit(self, include_fees: bool = True, exit_price: float | None = None,
+                           entry_price: float | None = None, quantity: float | None = None) -> float:
+        """The profit of closing the position now, after the closing order's fee by default (LEAN's
+        ``TotalCloseProfit``)."""
+        held = self._quantity if quantity is None else quantity
+        exit_at = self._security.price if exit_price is None else exit_price
+        entry_at = self.average_price if entry_price is None else entry_price
+        profit = (exit_at - entry_at) * held * float(self._security.symbol_properties.contract_multiplier)
+        if include_fees and held and self._security.fee_model is not None:
+            from lean_runner.engine.fees import close_fee
+
+            profit -= close_fee(self._security, held)
+        return profit
+
+    def set_holdings(self, average_price: float, quantity: float) -> None:
+        """Set the position directly (LEAN's ``SetHoldings``; no order, no cash)."""
+        self.average_price = float(average_price)
+        self.quantity = float(quantity)
+
     @property
     def is_short_position(self) -> bool:
         return self.quantity < 0
@@ -362,6 +411,38 @@ class Security(PascalCaseAttributes):
 
     def set_margin_model(self, model: Any) -> None:
         self.set_buying_power_model(model)
+
+    DEFAULT_SETTLEMENT_TIME = timedelta(hours=8)  # LEAN's Equity: cash settles at 08:00 (T+n days)
+
+    @property
+    def price_variation_model(self) -> Any:
+        return self
+
+    def get_minimum_price_variation(self, parameters: Any = None) -> float:
+        """LEAN's ``IPriceVariationModel``: the tick size of this security (0.01 for US equities)."""
+        return self.price_variation
+
+    @property
+    def portfolio_model(self) -> Any:
+        return None  # fills go through the portfolio's own processing; custom portfolio models are not used
+
+    def reset(self) -> None:
+        """Forget the latest data (LEAN's ``Security.Reset``, used when a security is removed and added back)."""
+        self.price = 0.0
+        self._bid = self._ask = 0.0
+        self._trade_source = self._quote_source = None
+        self._trade_bar = self._quote_bar = None
+        self.last_trade_ticks, self.last_quote_ticks = [], []
+
+    def update(self, data: list[Any], data_type: Any = None, contains_fill_forward_data: bool | None = None) -> None:
+        """Take data points as the latest (LEAN's ``Security.Update``): bars and ticks set the prices."""
+        for point in data:
+            if isinstance(point, TradeBar):
+                self.update_trade_bar(point)
+            elif isinstance(point, QuoteBar):
+                self.update_quote_bar(point)
+            elif getattr(point, "tick_type", None) is not None:
+                self.update_ticks([point], point.tick_type == 1)
 
     # LEAN's names for the subscription settings.
     NULL_LEVERAGE = 0.0
@@ -678,6 +759,33 @@ class SecurityManager(dict[Any, Security]):
 
     def total(self) -> Iterator[Security]:
         return iter(self.values())
+
+    # LEAN's dictionary members.
+    def contains(self, key: Any) -> bool:
+        return key in self
+
+    def try_get_value(self, key: Any) -> tuple[bool, Security | None]:
+        return (True, self[key]) if key in self else (False, None)
+
+    def get_keys(self) -> list[Any]:
+        return list(self.keys())
+
+    def get_values(self) -> list[Security]:
+        return list(self.values())
+
+    def get_items(self) -> list[tuple[Any, Security]]:
+        return list(self.items())
+
+    def add(self, *args: Any) -> None:
+        raise ValueError("Add securities with self.add_equity(...): the engine subscribes their data.")
+
+    def remove(self, key: Any) -> bool:
+        raise ValueError("Remove securities with self.remove_security(symbol): the engine ends their data.")
+
+    @property
+    def utc_time(self) -> Any:
+        first = next(iter(self.values()), None)
+        return first.exchange.clock.utc_time if first is not None else None
 
     @property
     def Keys(self) -> list[Any]:

@@ -29,6 +29,33 @@ class FuncSecurityInitializer:
         self._function(security)
 
 
+class Benchmark:
+    """LEAN's ``IBenchmark``: the benchmark's value; ``evaluate(time)`` answers with the latest one."""
+
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+
+    def evaluate(self, time: Any) -> float:
+        return float(self._runtime.benchmark_value(time))
+
+
+class _ExchangeHoursLookup:
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+
+    def get_exchange_hours(self, market: Any = "usa", symbol: Any = None, security_type: Any = None) -> Any:
+        return self._runtime.exchange_hours(symbol)
+
+
+class _SymbolPropertiesLookup:
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+
+    def get_symbol_properties(self, market: Any = "usa", symbol: Any = None, security_type: Any = None,
+                              default_quote_currency: str = "USD") -> Any:
+        return self._runtime.symbol_properties(str(market), str(getattr(symbol, "value", symbol)))
+
+
 class AlgorithmStateMixin:
     """Mixed into ``QCAlgorithm``; the engine fills ``_current_slice`` and calls ``_initialize_security``."""
 
@@ -123,6 +150,30 @@ class AlgorithmStateMixin:
     def _initialize_security(self, security: Any) -> None:
         for initializer in self._security_initializers:
             initializer.initialize(security)
+
+    # --- reference data ---------------------------------------------------------------------------
+    @property
+    def brokerage_name(self) -> int:
+        return int(getattr(self, "_brokerage", 0))
+
+    @property
+    def benchmark(self) -> Benchmark:
+        """The benchmark: ``self.benchmark.evaluate(time)`` is its value then (now, for times passed)."""
+        return Benchmark(self._runtime)
+
+    @property
+    def runtime_statistics(self) -> dict[str, str]:
+        return dict(self._runtime.runtime_statistics) if self._runtime is not None else {}
+
+    @property
+    def symbol_properties_database(self) -> Any:
+        """``self.symbol_properties_database.get_symbol_properties(market, symbol, security_type, currency)``."""
+        return _SymbolPropertiesLookup(self._runtime)
+
+    @property
+    def market_hours_database(self) -> Any:
+        """``self.market_hours_database.get_exchange_hours(market, symbol, security_type)``."""
+        return _ExchangeHoursLookup(self._runtime)
 
     # --- orders and trades ----------------------------------------------------------------------
     def set_maximum_orders(self, maximum: int) -> None:

@@ -233,17 +233,6 @@ class _TimelessConsolidator(DataConsolidator):
     def working_data(self) -> Any:
         return self.current_bar.clone() if self.current_bar is not None else None
 
-    @property
-    def current(self) -> Any:
-        return self._window[0] if self._window.count else None
-
-    @property
-    def previous(self) -> Any:
-        return self._window[1] if self._window.count > 1 else None
-
-    def reset_window(self) -> None:
-        self._window.reset()
-
     def scan(self, current_local_time: datetime) -> None:
         return None
 
