@@ -89,10 +89,10 @@ NOT_APPLICABLE = re.compile("|".join([
     r"exercise", r"assign", r"strike", r"underlying", r"chain", r"greek", r"implied_vol", r"open_interest",
     r"continuous", r"mapping", r"margin_call", r"maintenance_margin", r"live", r"brokerage_message",
     r"object_store", r"^train", r"download", r"notify", r"universe", r"alpha", r"insight",
-    r"portfolio_construction", r"execution", r"risk", r"framework", r"command", r"fundamental",
+    r"portfolio_construction", r"execution", r"risk_management", r"framework", r"command", r"fundamental",
     r"combo", r"leg", r"quote_currency", r"conversion_rate", r"currency_symbol", r"cash_book", r"settlement",
-    r"lean_manager", r"account_currency", r"set_account_currency", r"algorithm_mode", r"deployment_target",
-    r"api", r"project_id", r"tags", r"status_message", r"_python_", r"on_framework", r"shortable_provider_"
+    r"lean_manager", r"algorithm_mode", r"deployment_target", r"api", r"project_id", r"tags_updated",
+    r"status_message", r"_python_", r"on_framework", r"shortable_provider_"
     r"(?!x)", r"margin_interest", r"dividend_yield", r"trading_days_per_year", r"symbol_changed",
     r"delisting", r"split_and_dividend", r"future_chain", r"custom_universe", r"historical_data_request",
     r"_set_", r"^get_hash_code$", r"^equals$", r"^to_string$", r"^get_type$", r"^memberwise_clone$",
@@ -245,7 +245,19 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if args.markdown:
         missing = [f"* **{c.label}**: {', '.join(f'`{m}`' for m in c.missing)}" for c in classes if c.missing]
-        args.markdown.write_text("\n".join([*lines, "", "Missing applicable members:", "", *missing, ""]))
+        header = ["# LEAN API coverage of the embedded engine", "",
+                  "Written by `python bench/api_coverage.py --markdown docs/api-coverage.md` (see its docstring for "
+                  "the method): members of the `quantconnect-stubs` classes an equity algorithm touches, with the "
+                  "members they inherit from other QuantConnect classes. *Applicable* leaves out options, futures, "
+                  "other asset classes, live trading and brokerages, universes and the algorithm framework, and "
+                  "LEAN's engine plumbing (the script's `NOT_APPLICABLE` and `ENGINE_PLUMBING`); a QCAlgorithm "
+                  "member of those raises `NotImplementedError` naming it and pointing at the LEAN image (the "
+                  "column in brackets). A member counts as present when it resolves on a live engine object.", "",
+                  "What is left (listed at the end) is mostly QCAlgorithm's indicator helpers, each needing its "
+                  "indicator class with LEAN's exact definition; then `indicator_history`, bracket and "
+                  "one-cancels-other orders, `filtered_identity`, candlestick patterns, the security `session` "
+                  "(the day's running OHLCV), `quantity_changed` events and a few settings.", ""]
+        args.markdown.write_text("\n".join([*header, *lines, "", "## Missing applicable members", "", *missing, ""]))
     return 0
 
 

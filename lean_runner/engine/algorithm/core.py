@@ -552,6 +552,22 @@ UNSUPPORTED_LEAN_API = {
                     "platform services"),
     **dict.fromkeys(("market_on_open_order_async", "combo_market_order", "combo_limit_order",
                      "combo_leg_limit_order"), "combo orders"),
+    **dict.fromkeys(("future_chain", "future_chains", "futures_chain", "futures_chains", "option_chains",
+                     "remove_option_contract", "iv", "γ", "δ", "θ", "ρ"), "options and futures"),
+    **dict.fromkeys(("alpha", "execution", "portfolio_construction", "risk_management", "insights_generated",
+                     "framework_post_initialize", "universe_manager", "universe_selection"),
+                    "the algorithm framework and universes"),
+    **dict.fromkeys(("brokerage_message_handler", "set_brokerage_message_handler", "set_live_mode",
+                     "algorithm_mode", "set_algorithm_mode", "deployment_target", "set_deployment_target",
+                     "deployment_details", "set_deployment_details", "project_id", "set_api", "set_object_store",
+                     "signal_export"), "live trading and platform services"),
+    **dict.fromkeys(("add_command", "broadcast_command", "run_command"), "LEAN's command API"),
+    **dict.fromkeys(("create_date_range_history_requests", "debug_mode", "get_chart_updates",
+                     "get_data_typed_history", "get_locked", "history_provider", "name_updated", "order_factory",
+                     "pandas_converter", "set_algorithm_id", "set_available_data_types", "set_current_slice",
+                     "set_date_time", "set_finished_warming_up", "set_history_provider", "set_locked",
+                     "set_pandas_converter", "set_quit", "set_run_time_error", "set_statistics_service",
+                     "set_status", "tags_updated", "time_keeper"), "LEAN's engine internals"),
 }
 
 SUPPORTED_BROKERAGES = (0, 1)  # BrokerageName.DEFAULT, BrokerageName.INTERACTIVE_BROKERS_BROKERAGE
