@@ -26,6 +26,7 @@ import gc
 import inspect
 import time as wallclock
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -36,12 +37,13 @@ from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_h
 from lean_runner.engine.clock import ns_to_naive
 from lean_runner.engine.consolidators import IdentityDataConsolidator
 from lean_runner.engine.custom_data import CustomSubscription, Globals, SubscriptionDataConfig, read_custom_points
+from lean_runner.engine.data.map_files import END_OF_TIME
 from lean_runner.engine.data.tick_files import read_tick_days
 from lean_runner.engine.data.timeconv import ns_to_date as ns_to_local_date
 from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
 from lean_runner.engine.dotnet_format import smart_round
-from lean_runner.engine.enums import DataNormalizationMode, Resolution
+from lean_runner.engine.enums import DataNormalizationMode, DelistingType, Resolution
 from lean_runner.engine.feed import (
     RESOLUTION_FOLDER,
     RESOLUTION_PERIOD_NS,
@@ -59,7 +61,7 @@ from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split, Tick, TradeBar
+from lean_runner.engine.market_data import DataDictionary, Delisting, Dividend, Slice, Split, Tick, TradeBar
 from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.run_window import RunWindow
@@ -74,6 +76,13 @@ from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 NS = 1_000_000_000
 _UTC_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class DelistingEvent:
+    """A delisting on the security's calendar: ``DelistingType.WARNING`` or ``DELISTED``."""
+
+    type: int
 
 
 class MissingDataError(LookupError):
@@ -406,7 +415,8 @@ class BacktestEngine:
         else:
             self._subscribe_bars(security, from_day)
         factor_file = self.data.factor_files.get(security.symbol.value)
-        for time, event in corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date()):
+        events = corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date())
+        for time, event in [*events, *self._delisting_times(security, from_day)]:
             if time > self._current_utc_ns():
                 self._corporate_actions.setdefault(time, []).append((security, event))
         self._times_dirty = True
@@ -702,7 +712,7 @@ class BacktestEngine:
                         tick_updates.append((subscription.security, instant, quote_ticks))
             data_points += pattern.data_points
             trades, quotes = pattern.trades, pattern.quotes
-            dividends = splits = None
+            dividends = splits = delistings = None
             if not quiet:
                 if local >= next_event_ns:
                     timed.at(local)
@@ -714,13 +724,13 @@ class BacktestEngine:
                         timed.consolidate_ticks(security, instant, quote_ticks)
                     tick_updates.clear()
                 if actions and t in actions:
-                    dividends, splits = self._corporate_action_slice(actions.pop(t))
-                    data_points += len(dividends) + len(splits)
+                    dividends, splits, delistings = self._corporate_action_slice(actions.pop(t))
+                    data_points += len(dividends) + len(splits) + len(delistings or ())
                 # 3. open orders other than market orders fill on the new data.
                 if open_orders:
                     transactions.scan()
             # 4. the algorithm.
-            if on_data is not None and (trades or quotes or dividends or splits or custom or ticks):
+            if on_data is not None and (trades or quotes or dividends or splits or custom or ticks or delistings):
                 # market_data.new_slice, inlined (once per slice).
                 data = make_slice(Slice)
                 data._time = local
@@ -732,6 +742,7 @@ class BacktestEngine:
                 data._dividends = dividends
                 data._custom = custom
                 data._ticks = ticks
+                data._delistings = delistings
                 algorithm._current_slice = data
                 on_data(data)
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
@@ -836,17 +847,25 @@ class BacktestEngine:
         times, keys, patterns = slice_patterns(stamps, action_times, unfed=following)
         return times, keys, patterns, following
 
-    def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
-        """Dividends and splits of one midnight, applied to cash and holdings by each security's mode as LEAN's
-        portfolio does: a dividend pays cash in RAW and SPLIT_ADJUSTED (the prices of the other modes carry it);
-        a split changes the holdings only in RAW (the other modes' prices are split-adjusted)."""
+    def _corporate_action_slice(self, events: list[tuple[Security, Any]]
+                                ) -> tuple[DataDictionary, DataDictionary, DataDictionary | None]:
+        """Dividends, splits and delistings of one midnight. Dividends and splits are applied to cash and
+        holdings by each security's mode as LEAN's portfolio does: a dividend pays cash in RAW and
+        SPLIT_ADJUSTED (the prices of the other modes carry it); a split changes the holdings only in RAW (the
+        other modes' prices are split-adjusted). A DELISTED security can no longer be traded."""
         dividends, splits = DataDictionary(), DataDictionary()
+        delistings: DataDictionary | None = None
         time = self.algorithm.time
         for security, event in events:
             if security.symbol not in self.algorithm.securities:
                 continue
             mode = int(security.data_normalization_mode)
-            if hasattr(event, "distribution"):
+            if isinstance(event, DelistingEvent):
+                delistings = delistings if delistings is not None else DataDictionary()
+                delistings[security.symbol] = Delisting(security.symbol, time, security.price, event.type)
+                if event.type == DelistingType.DELISTED:
+                    self._delist(security)
+            elif hasattr(event, "distribution"):
                 dividends[security.symbol] = Dividend(security.symbol, time, event.distribution,
                                                       event.reference_price)
                 if mode in (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_ADJUSTED):
@@ -855,7 +874,37 @@ class BacktestEngine:
                 splits[security.symbol] = Split(security.symbol, time, event.split_factor, event.reference_price)
                 if mode == DataNormalizationMode.RAW:
                     self.algorithm.portfolio.apply_split(security, event.split_factor, event.reference_price)
-        return dividends, splits
+        return dividends, splits, delistings
+
+    def _delist(self, security: Security) -> None:
+        """LEAN's ``HandleDelisting``: the security is delisted, not tradable, its cached data forgotten and its
+        data ended; the algorithm hears of its removal."""
+        security.is_delisted = True
+        security.is_tradable = False
+        security.reset()
+        for subscription in self._subscriptions:
+            if subscription.security is security:
+                subscription.removed = True
+        self._times_dirty = True
+        self._notify_securities_changed(added=[], removed=[security])
+
+    def _delisting_times(self, security: Security, from_day: date) -> list[tuple[int, DelistingEvent]]:
+        """The warning at midnight of the map file's delisting date (the first trading day from it) and the
+        delisting at the midnight after that date, as LEAN's delisting event provider emits them."""
+        delisted_on = self.data.map_files.get(security.symbol.value).delisting_date
+        end_day = self.algorithm.end_date.date()
+        if delisted_on >= END_OF_TIME or delisted_on > end_day:
+            return []
+        tz = self._hours.time_zone
+        warning_day = delisted_on if self._hours.is_trading_day(delisted_on) else \
+            self._hours.next_trading_day(delisted_on)
+        found = []
+        for day, kind in ((warning_day, DelistingType.WARNING), (delisted_on + timedelta(days=1),
+                                                                 DelistingType.DELISTED)):
+            if from_day <= day <= end_day:
+                moment = datetime(day.year, day.month, day.day)
+                found.append((_local_to_utc_ns(moment, tz), DelistingEvent(kind)))
+        return found
 
     def _schedule_end_of_day(self, securities: list[Security]) -> None:
         """LEAN's end-of-day events: ``on_end_of_day(symbol)`` 10 minutes before each security's close, or the

@@ -389,6 +389,29 @@ class Dividend:
 
 
 @lean_names
+class Delisting:
+    """A delisting: ``DelistingType.WARNING`` on the delisting date, ``DELISTED`` the day after; ``price`` is
+    the last price the security had."""
+
+    __slots__ = ("end_time", "price", "symbol", "time", "type")
+
+    def __init__(self, symbol: Symbol | None, time: datetime, price: float, type: int) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.price = price
+        self.type = type
+
+    @property
+    def value(self) -> float:
+        return self.price
+
+    def __repr__(self) -> str:
+        kind = "Warning" if self.type == 0 else "Delisted"
+        return f"Delisting: {self.symbol} {kind} {self.time:%Y-%m-%d}"
+
+
+@lean_names
 class Split:
     """A split effective on ``time``; ``split_factor`` < 1 for a forward split (4-for-1 is 0.25)."""
 
@@ -419,8 +442,8 @@ class Slice:
     A slice should be read during ``on_data`` (its securities move on with the next slice).
     """
 
-    __slots__ = ("_all", "_bars", "_custom", "_dividends", "_quote_bars", "_quote_securities", "_splits", "_ticks",
-                 "_time", "_trade_securities", "_utc_time")
+    __slots__ = ("_all", "_bars", "_custom", "_delistings", "_dividends", "_quote_bars", "_quote_securities",
+                 "_splits", "_ticks", "_time", "_trade_securities", "_utc_time")
 
     def __init__(self, time: datetime | int, trade_securities: list[Any] | DataDictionary,
                  quote_securities: list[Any] | DataDictionary, utc_time: datetime | int | None = None,
@@ -445,6 +468,7 @@ class Slice:
         self._dividends = dividends
         self._custom = custom
         self._ticks = ticks
+        self._delistings: DataDictionary | None = None
         self._all: DataDictionary | None = None
 
     @property
@@ -470,7 +494,8 @@ class Slice:
 
     @property
     def delistings(self) -> DataDictionary:
-        return DataDictionary()
+        delistings = getattr(self, "_delistings", None)  # the loop leaves the slot unset without any
+        return delistings if delistings is not None else DataDictionary()
 
     @property
     def symbol_changed_events(self) -> DataDictionary:
@@ -528,7 +553,7 @@ class Slice:
     def _auxiliary_only(self, key: Any) -> bool:
         symbol = _symbol_of(key)
         return any(aux is not None and (key in aux or (symbol is not None and symbol in aux))
-                   for aux in (self._dividends, self._splits))
+                   for aux in (self._dividends, self._splits, getattr(self, "_delistings", None)))
 
     def __contains__(self, key: Any) -> bool:
         if self._custom and any(symbol == key for symbol, _ in self._custom):
@@ -536,7 +561,7 @@ class Slice:
         ticks = self._ticks_or_none()
         if ticks and (key in ticks or _symbol_of(key) in ticks):
             return True
-        if (self._dividends or self._splits) and self._auxiliary_only(key):
+        if (self._dividends or self._splits or getattr(self, "_delistings", None)) and self._auxiliary_only(key):
             return True  # LEAN's slice holds the symbol (its value is None)
         if self._bars is not None or self._quote_bars is not None:
             return key in self.bars or key in self.quote_bars

@@ -41,9 +41,7 @@ CASES: dict[str, str | None] = {
                                        "partial fills are not supported",
     "CustomSecurityDataFilterRegressionAlgorithm": None,
     "CustomShortableProviderRegressionAlgorithm": None,
-    "DelistingEventsAlgorithm": "Total Orders 1 against LEAN's 2 (and the statistics that follow): the engine "
-                                "emits no Delisting events (data.delistings stays empty), so the liquidation on "
-                                "DelistingType.WARNING never happens and AAA.1 is held through its delisting",
+    "DelistingEventsAlgorithm": None,
     "ForwardDataOnlyFillModelAlgorithm": "no statistic: the import fails on FillModelParameters; custom fill "
                                          "models are not supported",
     "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
