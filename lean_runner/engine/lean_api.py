@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lean_runner.engine.algorithm.core import DefaultBrokerageModel, InteractiveBrokersBrokerageModel, QCAlgorithm
+from lean_runner.engine.algorithm.indicator_history import IndicatorDataPoints, IndicatorHistory
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
 from lean_runner.engine.algorithm.state import FuncSecurityInitializer
 from lean_runner.engine.algorithm.trading import PortfolioTarget

@@ -89,6 +89,18 @@ class IndicatorHelpersMixin:
                 target.update(bar.end_time, float(bar.close))
         return indicator
 
+    def indicator_history(self, indicator: Any, symbol: Any, period: Any, resolution: Any = None,
+                          selector: Any = None) -> Any:
+        """The last ``period`` ready values ``indicator`` takes over ``symbol``'s history (it is fed the bars
+        before them that its warm-up needs); the indicator keeps the state the history left it in."""
+        from lean_runner.engine.algorithm.indicator_history import run_over_bars
+
+        target = self._engine_indicator(indicator)
+        warm_up = int(getattr(target, "warm_up_period", 1) or 1)
+        count = int(period) + warm_up - 1
+        runtime: Any = self._require_runtime()
+        return run_over_bars(target, runtime.history_bars(symbol, count, resolution), selector)
+
     def create_indicator_name(self, symbol: Any, type: str, resolution: Any = None) -> str:
         """LEAN's ``CreateIndicatorName``: ``"SMA(20)"`` for SPY daily → ``"SMA(20,SPY_day)"``."""
         parts: list[str] = []

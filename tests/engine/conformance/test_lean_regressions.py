@@ -47,8 +47,7 @@ CASES: dict[str, str | None] = {
     "FuncRiskFreeRateInterestRateModelWithPythonLambda": None,
     "GetParameterRegressionAlgorithm": None,
     "HourReverseSplitRegressionAlgorithm": None,
-    "IndicatorHistoryRegressionAlgorithm": "no statistic: QCAlgorithm.indicator_history is missing "
-                                           "(AttributeError)",
+    "IndicatorHistoryRegressionAlgorithm": None,
     "IndicatorVolatilityModelAlgorithm": None,
     "IndicatorWithRenkoBarsRegressionAlgorithm": "no statistic: MassIndex is missing (NameError), as are "
                                                  "WilderAccumulativeSwingIndex, WilderSwingIndex and Beta; the "
