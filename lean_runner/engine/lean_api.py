@@ -6,7 +6,7 @@ import json
 import math
 import random
 import time as _time_module
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple, Union  # noqa: UP035 - LEAN algorithms use these names
 
@@ -51,7 +51,14 @@ from lean_runner.engine.enums import (
     TickType,
 )
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
-from lean_runner.engine.fills import ConstantSlippageModel, EquityFillModel, NullSlippageModel
+from lean_runner.engine.fills import (
+    ConstantSlippageModel,
+    EquityFillModel,
+    Fill,
+    FillModel,
+    FillModelParameters,
+    NullSlippageModel,
+)
 from lean_runner.engine.indicators import *
 from lean_runner.engine.interest_rate_models import (
     ConstantRiskFreeRateInterestRateModel,
@@ -87,6 +94,28 @@ from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.volatility import IndicatorVolatilityModel, NullVolatilityModel, VolatilityModelExtensions
 
 QCAlgorithmFramework = QCAlgorithm
+
+
+class Extensions:
+    """The ``Extensions`` helpers LEAN algorithms call on times."""
+
+    @staticmethod
+    def convert_from_utc(moment: datetime, time_zone: Any) -> datetime:
+        """A naive UTC time as a naive time in ``time_zone``."""
+        return moment.replace(tzinfo=UTC).astimezone(_zone(time_zone)).replace(tzinfo=None)
+
+    @staticmethod
+    def convert_to_utc(moment: datetime, time_zone: Any) -> datetime:
+        return moment.replace(tzinfo=_zone(time_zone)).astimezone(UTC).replace(tzinfo=None)
+
+    ConvertFromUtc = convert_from_utc
+    ConvertToUtc = convert_to_utc
+
+
+def _zone(time_zone: Any) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
 
 
 class RegressionTestException(Exception):

@@ -362,6 +362,14 @@ class Security(PascalCaseAttributes):
     def cache(self) -> Security:
         return self
 
+    def get_data(self, data_type: Any = None) -> Any:
+        """The latest data point of ``data_type`` (``TradeBar``, ``QuoteBar``, ``Tick``), or the latest of any
+        (LEAN's ``security.cache.get_data``)."""
+        return SecurityLatestData(self).get(data_type)
+
+    def get_all(self, data_type: Any = None) -> list[Any]:
+        return SecurityLatestData(self).get_all(data_type)
+
     def get_last_data(self) -> Any:
         bar = self.last_trade_bar or self.last_quote_bar
         if bar is None and (self.last_trade_ticks or self.last_quote_ticks):

@@ -9,7 +9,7 @@ from typing import Any
 from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.enums import OrderDirection, OrderRequestStatus, OrderResponseErrorCode, OrderStatus, OrderType
 from lean_runner.engine.fees import compute_fee
-from lean_runner.engine.fills import EquityFillModel
+from lean_runner.engine.fills import EquityFillModel, FillModel, FillModelParameters
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.orders import (
     CLOSED_STATUSES,
@@ -250,8 +250,10 @@ class SecurityTransactionManager:
         model = security.fill_model
         now = self._clock.local_time
         submitted = self._submitted_local[order.id]
-        if model is None or isinstance(model, EquityFillModel):
-            fill = self._default_fill_model.fill(security, order, submitted, now)
+        if model is None or type(model) is EquityFillModel:
+            fill = self._default_fill_model.engine_fill(security, order, submitted, now)
+        elif isinstance(model, FillModel) or hasattr(model, "fill"):
+            fill = _fill_from_events(model.fill(FillModelParameters(security, order)))
         else:
             fill = _user_model_fill(model, security, order)
         if fill is None:
@@ -340,6 +342,14 @@ class SecurityTransactionManager:
 
     def all_orders(self) -> Iterable[Order]:
         return self._orders.values()
+
+
+def _fill_from_events(events: Any) -> tuple[float, float] | None:
+    """The (price, quantity) of the filled event among those a fill model returned, or None."""
+    for event in events or []:
+        if getattr(event, "status", None) in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
+            return float(event.fill_price), float(event.fill_quantity)
+    return None
 
 
 def _user_model_fill(model: Any, security: Security, order: Order) -> tuple[float, float] | None:
