@@ -443,6 +443,14 @@ class BacktestEngine:
             if not len(columns):
                 continue
             subscription = make_tick_subscription(security, columns, self._hours)
+            if _has_custom_filter(security):
+                # LEAN applies the security's data filter to every tick before the algorithm sees it.
+                keep = np.asarray([bool(security.data_filter.filter(security, tick))
+                                   for group in range(len(subscription)) for tick in subscription.ticks(group)],
+                                  dtype=bool)
+                if not keep.any():
+                    continue
+                subscription = make_tick_subscription(security, columns.take(keep), self._hours)
             subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
             self._subscriptions.append(subscription)  # type: ignore[arg-type]
             loaded = loaded or kind == "trade"
@@ -744,7 +752,13 @@ class BacktestEngine:
                 data._ticks = ticks
                 data._delistings = delistings
                 algorithm._current_slice = data
-                on_data(data)
+                try:
+                    on_data(data)
+                except AlgorithmQuit:
+                    # LEAN ends the run after this slice: its time is the last one (final samples, statistics).
+                    self.last_slice_utc_ns = t
+                    self.data_points = data_points
+                    raise
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
             if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \
                     or consolidators:
@@ -970,6 +984,12 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
+
+
+def _has_custom_filter(security: Security) -> bool:
+    """Whether the security's data filter is an algorithm's own (LEAN's default keeps every data point)."""
+    data_filter = security.data_filter
+    return not (isinstance(data_filter, SecurityDataFilter) and type(data_filter).filter is SecurityDataFilter.filter)
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

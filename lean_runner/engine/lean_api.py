@@ -50,6 +50,7 @@ from lean_runner.engine.enums import (
     SeriesType,
     TickType,
 )
+from lean_runner.engine.exchanges import Exchange
 from lean_runner.engine.fees import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel, OrderFeeParameters
 from lean_runner.engine.fills import (
     ConstantSlippageModel,
@@ -94,6 +95,7 @@ from lean_runner.engine.symbol import SecurityIdentifier, Symbol
 from lean_runner.engine.volatility import IndicatorVolatilityModel, NullVolatilityModel, VolatilityModelExtensions
 
 QCAlgorithmFramework = QCAlgorithm
+IAlgorithm = QCAlgorithm  # LEAN's algorithm interface, used in type hints
 
 
 class Extensions:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lean_runner.engine.enums import Resolution
+from lean_runner.engine.exchanges import exchange_name
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.symbol import Symbol
 
@@ -210,7 +211,7 @@ class Tick(MarketDataDefaults):
     ``sale_condition`` is a hexadecimal set of ``TradeConditionFlags``.
     """
 
-    __slots__ = ("ask_price", "ask_size", "bid_price", "bid_size", "exchange", "quantity", "sale_condition",
+    __slots__ = ("_code", "ask_price", "ask_size", "bid_price", "bid_size", "quantity", "sale_condition",
                  "suspicious", "symbol", "tick_type", "time", "value")
 
     data_type = MARKET_DATA_TYPE_TICK
@@ -259,7 +260,16 @@ class Tick(MarketDataDefaults):
 
     @property
     def exchange_code(self) -> str:
-        return self.exchange
+        """The SIP letter of the tick's exchange (``P``); ``exchange`` is its name (``ARCA``)."""
+        return self._code
+
+    @property
+    def exchange(self) -> str:
+        return exchange_name(self._code)
+
+    @exchange.setter
+    def exchange(self, value: str) -> None:
+        self._code = str(getattr(value, "code", value) or "")
 
     def set_value(self) -> None:
         """A quote tick's value: the mid of its sides, or the one side it has (LEAN's ``Tick.SetValue``)."""

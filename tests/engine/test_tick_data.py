@@ -254,3 +254,11 @@ def test_consolidate_on_ticks_at_tick_resolution_hands_over_each_tick_of_the_ask
         identity.update(tick)
     assert seen == same_instant  # two ticks of one millisecond both pass, as LEAN's identity does for ticks
     assert isinstance(counted, TickQuoteBarConsolidator)
+
+
+def test_a_ticks_exchange_is_named_as_lean_names_it_and_keeps_its_code() -> None:
+    from lean_runner.engine.exchanges import Exchange
+
+    tick = Tick(datetime(2013, 10, 7, 9, 30), None, 144.0, TICK_TYPE_TRADE, 100.0, exchange="P")
+    assert tick.exchange == str(Exchange.ARCA) == "ARCA" and tick.exchange_code == "P"
+    assert Tick(exchange="D").exchange == "FINRA" and Tick(exchange="?").exchange == "?"  # unknown: the code
