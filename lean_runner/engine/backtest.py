@@ -26,47 +26,63 @@ import gc
 import inspect
 import time as wallclock
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from lean_runner.engine.algorithm.core import AlgorithmQuit, QCAlgorithm, user_handler
 from lean_runner.engine.clock import ns_to_naive
+from lean_runner.engine.consolidators import IdentityDataConsolidator
 from lean_runner.engine.custom_data import CustomSubscription, Globals, SubscriptionDataConfig, read_custom_points
+from lean_runner.engine.data.map_files import END_OF_TIME
+from lean_runner.engine.data.tick_files import read_tick_days
 from lean_runner.engine.data.timeconv import ns_to_date as ns_to_local_date
 from lean_runner.engine.data.timeconv import utc_ns_to_local_ns
 from lean_runner.engine.data_services import DataServices
 from lean_runner.engine.dotnet_format import smart_round
-from lean_runner.engine.enums import DataNormalizationMode, Resolution
+from lean_runner.engine.enums import DataNormalizationMode, DelistingType, Resolution
 from lean_runner.engine.feed import (
     RESOLUTION_FOLDER,
     RESOLUTION_PERIOD_NS,
     Subscription,
     adjust,
+    adjust_ticks,
     corporate_action_times,
     expected_end_times,
     fill_forward,
     make_subscription,
+    normalization_mode_name,
 )
 from lean_runner.engine.fees import InteractiveBrokersFeeModel
 from lean_runner.engine.fills import EquityFillModel, NullSlippageModel
 from lean_runner.engine.history import HistoryProvider
 from lean_runner.engine.indicator_registrations import IndicatorRegistrations, feed_indicator
 from lean_runner.engine.indicators.column_feed import LocalEndTimes
-from lean_runner.engine.market_data import DataDictionary, Dividend, Slice, Split
+from lean_runner.engine.market_data import DataDictionary, Delisting, Dividend, Slice, Split, Tick, TradeBar
 from lean_runner.engine.progress import Progress, progress_fraction
 from lean_runner.engine.quiet_stretch import quiet_stretch_end
 from lean_runner.engine.run_window import RunWindow
 from lean_runner.engine.sampling import PerformanceSampler, resample_period
-from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityExchange
+from lean_runner.engine.securities import FOLLOWS_CLOCK, Security, SecurityDataFilter, SecurityExchange
 from lean_runner.engine.slice_patterns import SlicePattern, quotes_that_can_follow_the_clock, slice_patterns
 from lean_runner.engine.statistics_collector import StatisticsCollector
 from lean_runner.engine.symbol import SecurityIdentifier, Symbol
+from lean_runner.engine.tick_feed import make_tick_subscription
 from lean_runner.engine.timed_events import TimedEvents
+from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 NS = 1_000_000_000
 _UTC_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class DelistingEvent:
+    """A delisting on the security's calendar: ``DelistingType.WARNING`` or ``DELISTED``."""
+
+    type: int
 
 
 class MissingDataError(LookupError):
@@ -90,7 +106,7 @@ class BacktestEngine:
         self._hours = data.market_hours.exchange_hours("Equity", "usa")
         self.timed = TimedEvents(algorithm.schedule, algorithm._clock)
         self._history = HistoryProvider(data, self._hours, self._history_now, self._resolution_of,
-                                        self._count_history_points)
+                                        self._count_history_points, self._normalization_mode_of)
         self._subscriptions: list[Subscription] = []
         self._pending_security_setup: list[Security] = []
         self._expected_ends: tuple[tuple[int, date, date, bool], np.ndarray] | None = None
@@ -123,12 +139,9 @@ class BacktestEngine:
     # ================================================================= AlgorithmRuntime
     def add_security(self, ticker: str, resolution: int | None, market: str, fill_forward: bool, leverage: float,
                      extended_market_hours: bool, data_normalization_mode: Any) -> Security:
-        if data_normalization_mode is not None and int(data_normalization_mode) != DataNormalizationMode.ADJUSTED:
-            raise NotImplementedError("add_equity(data_normalization_mode=...): only DataNormalizationMode."
-                                      "ADJUSTED (LEAN's default) is supported by the embedded engine.")
-        if resolution == Resolution.TICK:
-            raise NotImplementedError("add_equity(resolution=Resolution.TICK): tick data is not supported by the "
-                                      "embedded engine; use SECOND, MINUTE, HOUR or DAILY.")
+        mode = int(data_normalization_mode if data_normalization_mode is not None
+                   else self.algorithm.universe_settings.data_normalization_mode)
+        normalization_mode_name(mode)  # refuses the modes the engine cannot read equities in
         algorithm = self.algorithm
         existing = algorithm.securities.get(ticker.upper())
         if existing is not None and not existing.is_delisted:
@@ -141,6 +154,8 @@ class BacktestEngine:
         default_leverage = 1.0 if algorithm._account_type == 1 else 2.0  # cash account: no margin
         security = self._new_security(ticker, int(resolution if resolution is not None else Resolution.MINUTE),
                                       market, fill_forward, leverage or default_leverage, extended_market_hours)
+        security.data_normalization_mode = mode
+        algorithm._initialize_security(security)  # the security initializers, as LEAN's SecurityService does
         algorithm.securities[security.symbol] = security
         if self._initialized:
             self._subscribe(security, algorithm.time.date())
@@ -219,7 +234,10 @@ class BacktestEngine:
 
     def register_indicator(self, symbol: Any, indicator: Any, resolution: Any, selector: Any) -> None:
         security = self.algorithm.securities[symbol]
-        if resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution):
+        same_resolution = resolution is None or (isinstance(resolution, int) and int(resolution) == security.resolution)
+        if same_resolution and security.resolution == Resolution.TICK:
+            resolution = IdentityDataConsolidator(Tick)  # every trade tick, as LEAN's identity consolidator
+        elif same_resolution:
             self._indicators.add(indicator, selector, security.symbol)
             return
         # Another resolution, a timedelta or a consolidator: the indicator reads consolidated bars.
@@ -249,11 +267,12 @@ class BacktestEngine:
         self.runtime_statistics[name] = value
 
     def history(self, symbols: Any, periods: Any, resolution: Any, **kwargs: Any) -> Any:
-        return self._history.data_frame(symbols, periods, resolution, kwargs.get("start"), kwargs.get("end"))
+        return self._history.data_frame(symbols, periods, resolution, kwargs.get("start"), kwargs.get("end"),
+                                        kwargs.get("data_normalization_mode"))
 
-    def history_bars(self, symbol: Any, count: int, resolution: Any = None) -> list[Any]:
-        """The last ``count`` trade bars of ``symbol`` (indicator warm-up)."""
-        return self._history.trade_bars(symbol, count, resolution)
+    def history_bars(self, symbol: Any, count: int, resolution: Any = None, mode: Any = None) -> list[Any]:
+        """The last ``count`` trade bars of ``symbol`` (indicator and volatility model warm-up)."""
+        return self._history.trade_bars(symbol, count, resolution, mode)
 
     def exchange_hours(self, symbol: Any) -> Any:
         return self._hours
@@ -277,6 +296,12 @@ class BacktestEngine:
     def _resolution_of(self, ticker: str) -> int:
         security = self.algorithm.securities.get(ticker.upper())
         return security.resolution if security is not None else int(self.algorithm.universe_settings.resolution)
+
+    def _normalization_mode_of(self, ticker: str) -> int:
+        security = self.algorithm.securities.get(ticker.upper())
+        if security is not None:
+            return int(security.data_normalization_mode)
+        return int(self.algorithm.universe_settings.data_normalization_mode)
 
     def _count_history_points(self, count: int) -> None:
         self.data_points += count
@@ -366,6 +391,14 @@ class BacktestEngine:
         self._subscriptions.append(subscription)
         self._times_dirty = True
 
+    def symbol_properties(self, market: str, ticker: str) -> Any:
+        """The symbol-properties row of a US equity ticker (the ``[*]`` default when it has none)."""
+        return self.data.symbol_properties.get(market, ticker.upper(), "equity")
+
+    def benchmark_value(self, local_time: datetime) -> float:
+        """The benchmark's value (``self.benchmark.evaluate(time)``)."""
+        return self._benchmark_value(local_time)
+
     def _benchmark_value(self, local_time: datetime) -> float:
         function = self.algorithm._benchmark_function
         if function is not None:
@@ -374,6 +407,57 @@ class BacktestEngine:
         return smart_round(self._benchmark_security.price)
 
     def _subscribe(self, security: Security, from_day: date) -> None:
+        if not security._data_subscribed and security.volatility_model is not NULL_VOLATILITY_MODEL:
+            self._feed_volatility_model(security)
+        security._data_subscribed = True  # its normalization mode and volatility model are fixed from now on
+        if security.resolution == Resolution.TICK:
+            self._subscribe_ticks(security, from_day)
+        else:
+            self._subscribe_bars(security, from_day)
+        factor_file = self.data.factor_files.get(security.symbol.value)
+        events = corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date())
+        for time, event in [*events, *self._delisting_times(security, from_day)]:
+            if time > self._current_utc_ns():
+                self._corporate_actions.setdefault(time, []).append((security, event))
+        self._times_dirty = True
+
+    def _feed_volatility_model(self, security: Security) -> None:
+        """The model gets each of the security's trade bars, through an identity consolidator."""
+        feed = IdentityDataConsolidator(Tick if security.resolution == Resolution.TICK else TradeBar)
+        model = security.volatility_model
+        feed.data_consolidated += lambda sender, data: model.update(security, data)
+        self.timed.add_consolidator(security, feed)
+
+    def _subscribe_ticks(self, security: Security, from_day: date) -> None:
+        """Trade ticks, and quote ticks where the data folder has them (LEAN has only trades for SPY)."""
+        map_file = self.data.map_files.get(security.symbol.value)
+        days = self._hours.trading_days(from_day, self.algorithm.end_date.date())
+        windows = partial(self._hours.open_windows, extended=security.extended_market_hours)
+        factor_file = self.data.factor_files.get(security.symbol.value)
+        mode = normalization_mode_name(security.data_normalization_mode)
+        dividends = self._dividends_paid(factor_file, from_day)
+        loaded = False
+        for kind in ("trade", "quote"):
+            columns = adjust_ticks(read_tick_days(self.data.data_folder, map_file, days, kind, windows),
+                                   factor_file, mode, dividends)
+            if not len(columns):
+                continue
+            subscription = make_tick_subscription(security, columns, self._hours)
+            if _has_custom_filter(security):
+                # LEAN applies the security's data filter to every tick before the algorithm sees it.
+                keep = np.asarray([bool(security.data_filter.filter(security, tick))
+                                   for group in range(len(subscription)) for tick in subscription.ticks(group)],
+                                  dtype=bool)
+                if not keep.any():
+                    continue
+                subscription = make_tick_subscription(security, columns.take(keep), self._hours)
+            subscription.cursor = int(np.searchsorted(subscription.end_utc, self._current_utc_ns(), side="right"))
+            self._subscriptions.append(subscription)  # type: ignore[arg-type]
+            loaded = loaded or kind == "trade"
+        if not loaded:
+            raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
+
+    def _subscribe_bars(self, security: Security, from_day: date) -> None:
         loaded = False
         trades: Subscription | None = None
         for kind in ("trade", "quote") if security.subscribes_quotes else ("trade",):
@@ -390,11 +474,6 @@ class BacktestEngine:
             loaded = loaded or kind == "trade"
         if not loaded:
             raise MissingDataError(self._missing_message(security.symbol.value, security.resolution, from_day))
-        factor_file = self.data.factor_files.get(security.symbol.value)
-        for time, event in corporate_action_times(factor_file, self._hours, from_day, self.algorithm.end_date.date()):
-            if time > self._current_utc_ns():
-                self._corporate_actions.setdefault(time, []).append((security, event))
-        self._times_dirty = True
 
     def _current_utc_ns(self) -> int:
         return max(self.algorithm._clock.utc_ns, self.stream_start_utc_ns)
@@ -443,14 +522,36 @@ class BacktestEngine:
                                      extended_market_hours=security.extended_market_hours)
         if len(bars) == 0:
             return None
-        bars = adjust(bars, self.data.factor_files.get(ticker), "Adjusted")
+        factor_file = self.data.factor_files.get(ticker)
+        bars = adjust(bars, factor_file, normalization_mode_name(security.data_normalization_mode),
+                      self._dividends_paid(factor_file, from_day))
         flags = np.zeros(len(bars), dtype=bool)
         if security.fill_forward and not internal:
             expected = self._expected_end_times(resolution, from_day, end_day, security.extended_market_hours)
             until = int(bars.end_time[-1]) if resolution == Resolution.DAILY else int(expected[-1]) \
                 if len(expected) else int(bars.end_time[-1])
             bars, flags = fill_forward(bars, expected, RESOLUTION_PERIOD_NS[resolution], until)
-        return make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+        subscription = make_subscription(security, kind, resolution, internal, bars, flags, self._hours, same_grid)
+        data_filter = security.data_filter
+        if internal or (isinstance(data_filter, SecurityDataFilter) and type(data_filter).filter is \
+                SecurityDataFilter.filter):
+            return subscription
+        # A custom SecurityDataFilter: LEAN applies it to every bar (fill-forward ones too) before the
+        # algorithm sees it; bars it refuses never reach the security, the slice or the consolidators.
+        keep = np.asarray([bool(data_filter.filter(security, subscription.bar(i))) for i in range(len(subscription))],
+                          dtype=bool)
+        if keep.all():
+            return subscription
+        if not keep.any():
+            return None
+        return make_subscription(security, kind, resolution, internal, bars.take(keep), flags[keep], self._hours)
+
+    def _dividends_paid(self, factor_file: Any, from_day: date) -> list[tuple[date, float]]:
+        """(effective date, distribution) of the dividends the stream will emit from ``from_day`` (TotalReturn
+        prices add them up from there, as LEAN's ``SumOfDividends`` starts at zero with the subscription)."""
+        return [(event.date, event.distribution)
+                for event in factor_file.corporate_actions(from_day, self.algorithm.end_date.date(), self._hours)
+                if hasattr(event, "distribution")]
 
     def _expected_end_times(self, resolution: int, from_day: date, end_day: date, extended: bool) -> np.ndarray:
         """``expected_end_times`` of the exchange; the last range is kept (a security's trades, then its quotes)."""
@@ -463,6 +564,8 @@ class BacktestEngine:
         folder = RESOLUTION_FOLDER[resolution]
         what = "benchmark " if benchmark else ""
         path = f"equity/usa/{folder}/{ticker.lower()}" + (".zip" if resolution >= Resolution.HOUR else "/")
+        if resolution == Resolution.TICK:
+            path += "yyyyMMdd_trade.zip"
         hint = (" Change it with self.set_benchmark(...) or set_benchmark(lambda time: 1) for none."
                 if benchmark else "")
         return (f"No {folder} data for {what}{ticker.upper()} from {day:%Y-%m-%d} to "
@@ -545,6 +648,7 @@ class BacktestEngine:
         quiet_until = 0
         next_progress_check = 256
         make_slice = object.__new__
+        tick_updates: list[tuple[Security, list[Any], bool]] = []  # this slice's ticks for the consolidators
         for index in range(count):
             t = utc_times[index]
             local = local_times[index]
@@ -597,9 +701,26 @@ class BacktestEngine:
                     point = subscription.points[cursor]
                     subscription.security.price = float(point.value)
                     custom.append((subscription.security.symbol, point))
+            ticks: DataDictionary | None = None
+            if pattern.tick_feeds:
+                ticks = DataDictionary()
+                for subscription in pattern.tick_feeds:
+                    cursor = subscription.cursor
+                    subscription.cursor = cursor + 1
+                    instant = subscription.ticks(cursor)
+                    quote_ticks = subscription.kind == "quote"
+                    subscription.security.update_ticks(instant, quote_ticks)
+                    symbol = subscription.security.symbol
+                    if symbol in ticks:
+                        ticks[symbol] = [*ticks[symbol], *instant]
+                    else:
+                        ticks[symbol] = instant
+                    data_points += len(instant) - 1  # each tick is a data point; the pattern counts one
+                    if consolidators:
+                        tick_updates.append((subscription.security, instant, quote_ticks))
             data_points += pattern.data_points
             trades, quotes = pattern.trades, pattern.quotes
-            dividends = splits = None
+            dividends = splits = delistings = None
             if not quiet:
                 if local >= next_event_ns:
                     timed.at(local)
@@ -607,14 +728,17 @@ class BacktestEngine:
                 if consolidators:
                     for security in {*trades, *quotes}:
                         timed.consolidate(security, security in trades, security in quotes)
+                    for security, instant, quote_ticks in tick_updates:
+                        timed.consolidate_ticks(security, instant, quote_ticks)
+                    tick_updates.clear()
                 if actions and t in actions:
-                    dividends, splits = self._corporate_action_slice(actions.pop(t))
-                    data_points += len(dividends) + len(splits)
+                    dividends, splits, delistings = self._corporate_action_slice(actions.pop(t))
+                    data_points += len(dividends) + len(splits) + len(delistings or ())
                 # 3. open orders other than market orders fill on the new data.
                 if open_orders:
                     transactions.scan()
             # 4. the algorithm.
-            if on_data is not None and (trades or quotes or dividends or splits or custom):
+            if on_data is not None and (trades or quotes or dividends or splits or custom or ticks or delistings):
                 # market_data.new_slice, inlined (once per slice).
                 data = make_slice(Slice)
                 data._time = local
@@ -625,7 +749,16 @@ class BacktestEngine:
                 data._splits = splits
                 data._dividends = dividends
                 data._custom = custom
-                on_data(data)
+                data._ticks = ticks
+                data._delistings = delistings
+                algorithm._current_slice = data
+                try:
+                    on_data(data)
+                except AlgorithmQuit:
+                    # LEAN ends the run after this slice: its time is the last one (final samples, statistics).
+                    self.last_slice_utc_ns = t
+                    self.data_points = data_points
+                    raise
             # 5. samples, capacity and progress: in a quiet slice only if on_data changed what they depend on.
             if not quiet or fills != collector.fill_count or schedule.version != schedule_version or open_orders \
                     or consolidators:
@@ -728,19 +861,64 @@ class BacktestEngine:
         times, keys, patterns = slice_patterns(stamps, action_times, unfed=following)
         return times, keys, patterns, following
 
-    def _corporate_action_slice(self, events: list[tuple[Security, Any]]) -> tuple[DataDictionary, DataDictionary]:
-        """Dividends and splits of one midnight; in Adjusted mode they change neither cash nor holdings."""
+    def _corporate_action_slice(self, events: list[tuple[Security, Any]]
+                                ) -> tuple[DataDictionary, DataDictionary, DataDictionary | None]:
+        """Dividends, splits and delistings of one midnight. Dividends and splits are applied to cash and
+        holdings by each security's mode as LEAN's portfolio does: a dividend pays cash in RAW and
+        SPLIT_ADJUSTED (the prices of the other modes carry it); a split changes the holdings only in RAW (the
+        other modes' prices are split-adjusted). A DELISTED security can no longer be traded."""
         dividends, splits = DataDictionary(), DataDictionary()
+        delistings: DataDictionary | None = None
         time = self.algorithm.time
         for security, event in events:
             if security.symbol not in self.algorithm.securities:
                 continue
-            if hasattr(event, "distribution"):
+            mode = int(security.data_normalization_mode)
+            if isinstance(event, DelistingEvent):
+                delistings = delistings if delistings is not None else DataDictionary()
+                delistings[security.symbol] = Delisting(security.symbol, time, security.price, event.type)
+                if event.type == DelistingType.DELISTED:
+                    self._delist(security)
+            elif hasattr(event, "distribution"):
                 dividends[security.symbol] = Dividend(security.symbol, time, event.distribution,
                                                       event.reference_price)
+                if mode in (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_ADJUSTED):
+                    self.algorithm.portfolio.apply_dividend(security, event.distribution)
             else:
                 splits[security.symbol] = Split(security.symbol, time, event.split_factor, event.reference_price)
-        return dividends, splits
+                if mode == DataNormalizationMode.RAW:
+                    self.algorithm.portfolio.apply_split(security, event.split_factor, event.reference_price)
+        return dividends, splits, delistings
+
+    def _delist(self, security: Security) -> None:
+        """LEAN's ``HandleDelisting``: the security is delisted, not tradable, its cached data forgotten and its
+        data ended; the algorithm hears of its removal."""
+        security.is_delisted = True
+        security.is_tradable = False
+        security.reset()
+        for subscription in self._subscriptions:
+            if subscription.security is security:
+                subscription.removed = True
+        self._times_dirty = True
+        self._notify_securities_changed(added=[], removed=[security])
+
+    def _delisting_times(self, security: Security, from_day: date) -> list[tuple[int, DelistingEvent]]:
+        """The warning at midnight of the map file's delisting date (the first trading day from it) and the
+        delisting at the midnight after that date, as LEAN's delisting event provider emits them."""
+        delisted_on = self.data.map_files.get(security.symbol.value).delisting_date
+        end_day = self.algorithm.end_date.date()
+        if delisted_on >= END_OF_TIME or delisted_on > end_day:
+            return []
+        tz = self._hours.time_zone
+        warning_day = delisted_on if self._hours.is_trading_day(delisted_on) else \
+            self._hours.next_trading_day(delisted_on)
+        found = []
+        for day, kind in ((warning_day, DelistingType.WARNING), (delisted_on + timedelta(days=1),
+                                                                 DelistingType.DELISTED)):
+            if from_day <= day <= end_day:
+                moment = datetime(day.year, day.month, day.day)
+                found.append((_local_to_utc_ns(moment, tz), DelistingEvent(kind)))
+        return found
 
     def _schedule_end_of_day(self, securities: list[Security]) -> None:
         """LEAN's end-of-day events: ``on_end_of_day(symbol)`` 10 minutes before each security's close, or the
@@ -806,6 +984,12 @@ class BacktestEngine:
             data_points=self.data_points, orders=self.algorithm.transactions.orders_count,
             fees=portfolio.total_fees, net_profit=(equity / start_equity - 1) if start_equity else 0.0,
             drawdown=drawdown))
+
+
+def _has_custom_filter(security: Security) -> bool:
+    """Whether the security's data filter is an algorithm's own (LEAN's default keeps every data point)."""
+    data_filter = security.data_filter
+    return not (isinstance(data_filter, SecurityDataFilter) and type(data_filter).filter is SecurityDataFilter.filter)
 
 
 def _local_to_utc_ns(local: datetime, tz: Any) -> int:

@@ -125,6 +125,11 @@ class SubscriptionDataConfig(PascalCaseAttributes):
         self.is_custom_data = True
         self.data_time_zone = "America/New_York"
         self.exchange_time_zone = "America/New_York"
+        self.tick_type = 0  # TickType.TRADE
+        self.data_normalization_mode = 1  # DataNormalizationMode.ADJUSTED
+        self.extended_market_hours = False
+        self.fill_data_forward = False
+        self.is_internal_feed = False
 
 
 @dataclass

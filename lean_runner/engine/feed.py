@@ -7,7 +7,7 @@ algorithm needs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,8 +17,9 @@ import numpy.typing as npt
 from lean_runner.engine.data.bars import QuoteBars, TradeBars, adjust_quote_bars, adjust_trade_bars
 from lean_runner.engine.data.factor_files import FactorFile
 from lean_runner.engine.data.market_hours import ExchangeHours
+from lean_runner.engine.data.tick_files import TickColumns
 from lean_runner.engine.data.timeconv import NS_PER_DAY, date_to_ns, local_ns_to_utc_ns
-from lean_runner.engine.enums import Resolution
+from lean_runner.engine.enums import DataNormalizationMode, Resolution
 from lean_runner.engine.market_data import Bar, QuoteBar, TradeBar
 from lean_runner.engine.securities import Security
 
@@ -113,16 +114,72 @@ def bar_day_array(local_ns: I64) -> npt.NDArray[np.datetime64]:
     return (local_ns // NS_PER_DAY).astype("datetime64[D]")
 
 
-def adjust(bars: TradeBars | QuoteBars, factor_file: FactorFile, mode: str) -> TradeBars | QuoteBars:
-    """Scale prices by the factor of each bar's date (LEAN re-reads the factor once per date)."""
+def normalization_mode_name(mode: int) -> str:
+    """The factor-file name of a ``DataNormalizationMode`` the engine reads equities in."""
+    name = {DataNormalizationMode.RAW: "Raw", DataNormalizationMode.ADJUSTED: "Adjusted",
+            DataNormalizationMode.SPLIT_ADJUSTED: "SplitAdjusted",
+            DataNormalizationMode.TOTAL_RETURN: "TotalReturn"}.get(int(mode))
+    if name is None:
+        raise NotImplementedError(f"DataNormalizationMode.{DataNormalizationMode(int(mode)).name}: the embedded "
+                                  f"engine reads equities in RAW, ADJUSTED, SPLIT_ADJUSTED or TOTAL_RETURN "
+                                  f"(the others are for futures, or run the LEAN image).")
+    return name
+
+
+def _price_factors(local_ns: I64, factor_file: FactorFile, mode: str,
+                   dividends: list[tuple[date, float]]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per bar: the factor of its date, and (TotalReturn) the dividends paid since the stream started up to and
+    including its date, which LEAN adds to the split-adjusted price (``SumOfDividends``)."""
+    days = bar_day_array(local_ns)
+    factors = factor_file.factors(days, mode)
+    added = np.zeros(len(local_ns))
+    if mode == "TotalReturn":
+        for effective, distribution in dividends:
+            added += np.where(days >= np.datetime64(effective, "D"), distribution, 0.0)
+    return factors, added
+
+
+def adjust(bars: TradeBars | QuoteBars, factor_file: FactorFile, mode: str,
+           dividends: list[tuple[date, float]] | None = None) -> TradeBars | QuoteBars:
+    """Scale prices by the factor of each bar's date (LEAN re-reads the factor once per date); in TotalReturn the
+    ``dividends`` (effective date, distribution) paid so far are added."""
     if len(bars) == 0 or mode == "Raw":
         return bars
-    factors = factor_file.factors(bar_day_array(bars.time), mode)
+    factors, added = _price_factors(bars.time, factor_file, mode, dividends or [])
+    if np.all(factors == 1.0) and not added.any():
+        return bars
+    if isinstance(bars, TradeBars):
+        return adjust_trade_bars(bars, factors, added)
+    return adjust_quote_bars(bars, factors, added)
+
+
+def adjust_scaled_raw(bars: TradeBars | QuoteBars, factor_file: FactorFile, end_day: date) -> TradeBars | QuoteBars:
+    """LEAN's ScaledRaw (history only): prices adjusted relative to ``end_day``, so they join up with the raw
+    prices of that day (``factor(day) / factor(end_day)``)."""
+    if len(bars) == 0:
+        return bars
+    factors = factor_file.factors(bar_day_array(bars.time), "Adjusted") / factor_file.factor(end_day, "Adjusted")
     if np.all(factors == 1.0):
         return bars
     if isinstance(bars, TradeBars):
         return adjust_trade_bars(bars, factors)
     return adjust_quote_bars(bars, factors)
+
+
+def adjust_ticks(columns: TickColumns, factor_file: FactorFile, mode: str,
+                 dividends: list[tuple[date, float]] | None = None) -> TickColumns:
+    """Tick prices scaled like bars: by the factor of each tick's date (LEAN adjusts tick and quote prices)."""
+    if len(columns) == 0 or mode == "Raw":
+        return columns
+    factors, added = _price_factors(columns.time, factor_file, mode, dividends or [])
+    if np.all(factors == 1.0) and not added.any():
+        return columns
+    # A quote side that is absent (0) stays absent; quantities and sizes scale inversely, rounded (as bars).
+    return replace(columns, price=columns.price * factors + added, quantity=np.round(columns.quantity / factors),
+                   bid_price=np.where(columns.bid_price != 0, columns.bid_price * factors + added, 0.0),
+                   bid_size=np.round(columns.bid_size / factors),
+                   ask_price=np.where(columns.ask_price != 0, columns.ask_price * factors + added, 0.0),
+                   ask_size=np.round(columns.ask_size / factors))
 
 
 def expected_end_times(hours: ExchangeHours, resolution: int, start: date, end: date, extended: bool) -> I64:

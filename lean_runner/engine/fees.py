@@ -73,3 +73,12 @@ def compute_fee(model: Any, security: Security, order: Order) -> float:
     value = getattr(fee, "value", None) or fee.Value
     amount = getattr(value, "amount", None)
     return float(value.Amount if amount is None else amount)
+
+
+def close_fee(security: Security, quantity: float) -> float:
+    """The fee of a market order closing ``quantity`` shares now (``SecurityHolding.total_close_profit``)."""
+    from lean_runner.engine.enums import OrderType
+    from lean_runner.engine.orders import new_order
+
+    order = new_order(0, security.symbol, -quantity, OrderType.MARKET, security.exchange.local_time)
+    return compute_fee(security.fee_model, security, order)

@@ -8,10 +8,10 @@ only fill on data that arrived after the order was placed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lean_runner.engine.enums import OrderDirection, OrderType, Resolution
+from lean_runner.engine.enums import OrderDirection, OrderStatus, OrderType, Resolution
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.orders import Order
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 STALE_PRICE_TIME_SPAN = timedelta(hours=1)
 # Bars longer than this count as open for fills all their day (FillModel.IsExchangeOpen).
 LONG_BAR = timedelta(hours=1)
-Fill = tuple[float, float]
+Deal = tuple[float, float]  # (fill price, fill quantity)
 
 
 @lean_names
@@ -58,6 +58,8 @@ def _is_fresh(end_time: datetime, now: datetime) -> bool:
 
 def best_effort_price(security: Security, direction: int, now: datetime) -> float:
     """Ask (buy) or bid (sell) from a fresh quote bar, else the last trade close."""
+    if security.last_trade_ticks or security.last_quote_ticks:
+        return _best_effort_tick_price(security, direction, now)
     quote = security.last_quote_bar
     if quote is not None and _is_fresh(quote.end_time, now):
         side = quote.ask if direction == OrderDirection.BUY else quote.bid
@@ -70,6 +72,23 @@ def best_effort_price(security: Security, direction: int, now: datetime) -> floa
         side = quote.ask if direction == OrderDirection.BUY else quote.bid
         if side is not None and side.close != 0 and (trade is None or quote.end_time >= trade.end_time):
             return float(side.close)
+    return float(security.price)
+
+
+def _best_effort_tick_price(security: Security, direction: int, now: datetime) -> float:
+    """LEAN's order for tick data: the last quote tick of the latest quote instant with the wanted side, if
+    fresh; else the last trade tick of the latest trade instant, if fresh; else the newer of the two."""
+    buying = direction == OrderDirection.BUY
+    quote = next((tick for tick in reversed(security.last_quote_ticks)
+                  if (tick.ask_price if buying else tick.bid_price) > 0), None)
+    if quote is not None and _is_fresh(quote.time, now):
+        return float(quote.ask_price if buying else quote.bid_price)
+    trades = security.last_trade_ticks
+    trade = trades[-1] if trades else None
+    if trade is not None and (quote is None or trade.time > quote.time):
+        return float(trade.value)
+    if quote is not None:
+        return float(quote.ask_price if buying else quote.bid_price)
     return float(security.price)
 
 
@@ -92,17 +111,109 @@ def _exchange_open_for_fill(security: Security) -> bool:
     return on_current_bar and security.exchange.is_open_during_bar(bar.time, bar.end_time, extended)
 
 
-class EquityFillModel:
+@lean_names
+class FillModelParameters:
+    """What ``FillModel.fill(parameters)`` gets: ``security``, ``order`` and LEAN's other fields."""
+
+    def __init__(self, security: Security, order: Order, config_provider: Any = None,
+                 stale_price_time_span: timedelta = STALE_PRICE_TIME_SPAN, securities_for_orders: Any = None,
+                 on_order_updated: Any = None) -> None:
+        self.security = security
+        self.order = order
+        self.config_provider = config_provider
+        self.stale_price_time_span = stale_price_time_span
+        self.securities_for_orders = securities_for_orders if securities_for_orders is not None else {}
+        self.on_order_updated = on_order_updated
+
+
+@lean_names
+class Fill(list[Any]):
+    """The order events a fill model returns (LEAN's ``Fill``); empty when the order does not fill now."""
+
+    def __init__(self, events: Any = None) -> None:
+        if events is None:
+            events = []
+        elif not isinstance(events, list | tuple):
+            events = [events]
+        super().__init__(events)
+
+
+@lean_names
+class FillModel:
+    """LEAN's fill model API: ``fill(parameters)`` dispatches to ``market_fill(asset, order)`` and the other
+    order types; each returns an ``OrderEvent`` (status FILLED with the price and quantity, or left as it
+    was). Subclass it, or ``EquityFillModel``, and override either level."""
+
+    def fill(self, parameters: FillModelParameters) -> Fill:
+        security, order = parameters.security, parameters.order
+        method = getattr(self, _METHOD_NAMES.get(order.type, ""), None)
+        if method is None:
+            raise NotImplementedError(f"{type(self).__name__}: order type {OrderType(order.type).name} is not "
+                                      f"supported for equities.")
+        return Fill(method(security, order))
+
+    def _event(self, asset: Security, order: Order) -> Any:
+        from lean_runner.engine.orders import OrderEvent
+
+        result = equity_fill(asset, order, _submitted_local(asset, order), asset.exchange.local_time)
+        event = OrderEvent(order, asset.exchange.clock.utc_time)
+        if result is not None:
+            event.status = OrderStatus.FILLED
+            event.fill_price, event.fill_quantity = result
+        return event
+
+    def market_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def limit_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def stop_market_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def stop_limit_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def market_on_open_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def market_on_close_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def limit_if_touched_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+    def trailing_stop_fill(self, asset: Security, order: Order) -> Any:
+        return self._event(asset, order)
+
+
+def _submitted_local(asset: Security, order: Order) -> datetime:
+    """When the order was placed, in the exchange's time (orders keep UTC times, as LEAN's)."""
+    return order.time.replace(tzinfo=UTC).astimezone(asset.exchange.time_zone).replace(tzinfo=None)
+
+
+@lean_names
+class EquityFillModel(FillModel):
     """Fill rules for US equities (market, market-on-open/close, limit, stop, stop-limit, LIT, trailing)."""
 
-    def fill(self, security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
-        handler = _HANDLERS.get(order.type)
-        if handler is None:
-            raise NotImplementedError(f"Order type {OrderType(order.type).name} is not supported for equities.")
-        return handler(security, order, submitted_local, now)
+    def engine_fill(self, security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
+        """The engine's own path: (price, quantity) or None, without order event objects."""
+        return equity_fill(security, order, submitted_local, now)
 
 
-def market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def equity_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
+    """LEAN's equity fill rule for the order's type: (price, quantity), or None when it cannot fill now."""
+    handler = _HANDLERS.get(order.type)
+    if security.resolution == Resolution.TICK and order.type != OrderType.MARKET:
+        raise NotImplementedError(f"{OrderType(order.type).name} orders on tick data: the embedded engine fills "
+                                  f"only market orders on ticks (docs/tick-data.md); subscribe SECOND or coarser "
+                                  f"bars, or run the LEAN image.")
+    if handler is None:
+        raise NotImplementedError(f"Order type {OrderType(order.type).name} is not supported for equities.")
+    return handler(security, order, submitted_local, now)
+
+
+def market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     if not _exchange_open_for_fill(security):
         return None
     price = best_effort_price(security, order.direction, now)
@@ -111,7 +222,7 @@ def market_fill(security: Security, order: Order, submitted_local: datetime, now
     return _against_trader(price, slippage_of(security.slippage_model, security, order), order), order.quantity
 
 
-def market_on_open_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def market_on_open_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     bar = security.last_trade_bar
     if bar is None or bar.time < submitted_local or bar.is_fill_forward:
         return None
@@ -120,7 +231,7 @@ def market_on_open_fill(security: Security, order: Order, submitted_local: datet
     return _against_trader(bar.open, slippage_of(security.slippage_model, security, order), order), order.quantity
 
 
-def market_on_close_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def market_on_close_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     hours = security.exchange.hours
     day = submitted_local.date()
     close = hours.market_close(day)
@@ -144,7 +255,7 @@ def _new_trade_bar(security: Security, submitted_local: datetime) -> Any:
     return bar
 
 
-def limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     bar = _new_trade_bar(security, submitted_local)
     limit = order.limit_price
     if bar is None or limit is None:
@@ -156,7 +267,7 @@ def limit_fill(security: Security, order: Order, submitted_local: datetime, now:
     return None
 
 
-def stop_market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def stop_market_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     bar = _new_trade_bar(security, submitted_local)
     stop = order.stop_price
     if bar is None or stop is None:
@@ -169,7 +280,7 @@ def stop_market_fill(security: Security, order: Order, submitted_local: datetime
     return None
 
 
-def stop_limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def stop_limit_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     bar = _new_trade_bar(security, submitted_local)
     stop, limit = order.stop_price, order.limit_price
     if bar is None or stop is None or limit is None:
@@ -187,7 +298,7 @@ def stop_limit_fill(security: Security, order: Order, submitted_local: datetime,
     return None
 
 
-def limit_if_touched_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def limit_if_touched_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     bar = _new_trade_bar(security, submitted_local)
     trigger, limit = order.trigger_price, order.limit_price
     if bar is None or trigger is None or limit is None:
@@ -219,7 +330,7 @@ def _trailing_prices(security: Security, direction: int) -> tuple[datetime, floa
     return None
 
 
-def trailing_stop_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Fill | None:
+def trailing_stop_fill(security: Security, order: Order, submitted_local: datetime, now: datetime) -> Deal | None:
     """Fill when the watched side crosses the stop (at the worse of stop and current price); otherwise trail the
     stop behind the side's high (sell) or low (buy) when it moved more than the trailing amount away."""
     if not _exchange_open_for_fill(security) or order.stop_price is None or order.trailing_amount is None:
@@ -248,6 +359,13 @@ def trailing_stop_fill(security: Security, order: Order, submitted_local: dateti
             order.stop_price = market - amount if order.direction == OrderDirection.SELL else market + amount
     return None
 
+
+_METHOD_NAMES = {
+    OrderType.MARKET: "market_fill", OrderType.MARKET_ON_OPEN: "market_on_open_fill",
+    OrderType.MARKET_ON_CLOSE: "market_on_close_fill", OrderType.LIMIT: "limit_fill",
+    OrderType.STOP_MARKET: "stop_market_fill", OrderType.STOP_LIMIT: "stop_limit_fill",
+    OrderType.LIMIT_IF_TOUCHED: "limit_if_touched_fill", OrderType.TRAILING_STOP: "trailing_stop_fill",
+}
 
 _HANDLERS = {
     OrderType.MARKET: market_fill,

@@ -21,8 +21,8 @@ from lean_runner.engine.data.bars import QuoteBars, TradeBars
 from lean_runner.engine.data.market_hours import ExchangeHours
 from lean_runner.engine.data.timeconv import datetime_to_ns
 from lean_runner.engine.data_services import DataServices
-from lean_runner.engine.enums import Resolution
-from lean_runner.engine.feed import RESOLUTION_FOLDER, adjust
+from lean_runner.engine.enums import DataNormalizationMode, Resolution
+from lean_runner.engine.feed import RESOLUTION_FOLDER, adjust, adjust_scaled_raw, normalization_mode_name
 from lean_runner.engine.market_data import TradeBar
 
 _TRADE_COLUMNS = ("open", "high", "low", "close", "volume")
@@ -37,40 +37,54 @@ class HistoryProvider:
     """Answers history requests from the data folder, up to the clock's current time."""
 
     def __init__(self, data: DataServices, hours: ExchangeHours, now: Callable[[], datetime],
-                 resolution_of: Callable[[str], int], count_points: Callable[[int], None]) -> None:
+                 resolution_of: Callable[[str], int], count_points: Callable[[int], None],
+                 mode_of: Callable[[str], int] = lambda ticker: DataNormalizationMode.ADJUSTED) -> None:
         self._data = data
         self._hours = hours
         self._now = now
         self._resolution_of = resolution_of
         self._count_points = count_points
+        self._mode_of = mode_of  # a security's own normalization mode: history defaults to it, as in LEAN
 
     # --- the pieces --------------------------------------------------------------------------
-    def _read(self, ticker: str, resolution: int, kind: str, first: date, last: date) -> TradeBars | QuoteBars:
+    def _read(self, ticker: str, resolution: int, kind: str, first: date, last: date,
+              mode: Any = None) -> TradeBars | QuoteBars:
         reader = self._data.reader
+        if resolution == Resolution.TICK:
+            raise NotImplementedError(f"history(...) at Resolution.TICK for {ticker.upper()}: the embedded engine "
+                                      f"reads tick history only as the backtest's own data; ask for SECOND, "
+                                      f"MINUTE, HOUR or DAILY bars, or run the LEAN image.")
         folder = RESOLUTION_FOLDER[resolution]
         if kind == "trade":
             bars: TradeBars | QuoteBars = reader.trade_bars(ticker, folder, first, last)
         else:
             bars = reader.quote_bars(ticker, folder, first, last)
-        return adjust(bars, self._data.factor_files.get(ticker), "Adjusted")
+        factor_file = self._data.factor_files.get(ticker)
+        if mode is not None and int(mode) == DataNormalizationMode.SCALED_RAW:
+            return adjust_scaled_raw(bars, factor_file, min(last, self._now().date()))
+        name = normalization_mode_name(int(mode) if mode is not None else self._mode_of(ticker))
+        dividends = [(event.date, event.distribution) for event in factor_file.corporate_actions(
+            first, last, self._hours) if hasattr(event, "distribution")] if name == "TotalReturn" else None
+        return adjust(bars, factor_file, name, dividends)
 
     def _bars_between(self, ticker: str, resolution: int, kind: str, start: datetime,
-                      end: datetime) -> TradeBars | QuoteBars:
-        bars = self._read(ticker, resolution, kind, start.date(), end.date())
+                      end: datetime, mode: Any = None) -> TradeBars | QuoteBars:
+        bars = self._read(ticker, resolution, kind, start.date(), end.date(), mode)
         if len(bars) == 0:
             return bars
         keep = (bars.end_time > datetime_to_ns(start)) & (bars.end_time <= datetime_to_ns(end))
         return bars.take(np.flatnonzero(keep))
 
     def _last_bars(self, ticker: str, resolution: int, kind: str, count: int,
-                   end: datetime) -> TradeBars | QuoteBars:
+                   end: datetime, mode: Any = None) -> TradeBars | QuoteBars:
         """The last ``count`` bars ending at or before ``end``, reading further back until there are enough."""
         span = _DAYS_PER_READ.get(resolution, 5)
         first = end.date()
         bars: TradeBars | QuoteBars = TradeBars.empty() if kind == "trade" else QuoteBars.empty()
         for _ in range(60):
             first = first - timedelta(days=span)
-            bars = self._bars_between(ticker, resolution, kind, datetime.combine(first, datetime.min.time()), end)
+            bars = self._bars_between(ticker, resolution, kind, datetime.combine(first, datetime.min.time()), end,
+                                      mode)
             if len(bars) >= count:
                 break
             span *= 2
@@ -91,11 +105,12 @@ class HistoryProvider:
         return None, _as_datetime(start), end_time
 
     # --- public -------------------------------------------------------------------------------
-    def trade_bars(self, symbol: Any, count: int, resolution: Any = None) -> list[TradeBar]:
-        """The last ``count`` trade bars of ``symbol`` as TradeBar objects, oldest first."""
+    def trade_bars(self, symbol: Any, count: int, resolution: Any = None, mode: Any = None) -> list[TradeBar]:
+        """The last ``count`` trade bars of ``symbol`` as TradeBar objects, oldest first (in ``mode``, a
+        ``DataNormalizationMode``; the security's own by default)."""
         ticker = str(symbol)
         res = int(resolution) if resolution is not None else self._resolution_of(ticker)
-        bars = self._last_bars(ticker, res, "trade", count, self._now())
+        bars = self._last_bars(ticker, res, "trade", count, self._now(), mode)
         assert isinstance(bars, TradeBars)
         self._count_points(len(bars))
         period = timedelta(microseconds=int((bars.end_time[0] - bars.time[0]) // 1000)) if len(bars) else None
@@ -108,7 +123,7 @@ class HistoryProvider:
         return result
 
     def data_frame(self, symbols: Any, periods: Any = None, resolution: Any = None, start: Any = None,
-                   end: Any = None) -> pd.DataFrame:
+                   end: Any = None, mode: Any = None) -> pd.DataFrame:
         """``self.history(...)``: a DataFrame indexed by (symbol, time) with LEAN's column names."""
         if isinstance(symbols, type):  # history(TradeBar, symbol, ...) overloads
             raise NotImplementedError("history(type, ...): pass the symbols first; the embedded engine returns "
@@ -118,7 +133,7 @@ class HistoryProvider:
         frames = []
         for ticker in tickers:
             res = int(resolution) if resolution is not None else self._resolution_of(ticker)
-            frames.append(self._frame(ticker, res, count, window_start, window_end))
+            frames.append(self._frame(ticker, res, count, window_start, window_end, mode))
         frames = [f for f in frames if not f.empty]
         if not frames:
             index = pd.MultiIndex.from_arrays([[], []], names=["symbol", "time"])
@@ -126,11 +141,11 @@ class HistoryProvider:
         return pd.concat(frames).sort_index()
 
     def _frame(self, ticker: str, resolution: int, count: int | None, start: datetime,
-               end: datetime) -> pd.DataFrame:
+               end: datetime, mode: Any = None) -> pd.DataFrame:
         def fetch(kind: str) -> TradeBars | QuoteBars:
             if count is not None:
-                return self._last_bars(ticker, resolution, kind, count, end)
-            return self._bars_between(ticker, resolution, kind, start, end)
+                return self._last_bars(ticker, resolution, kind, count, end, mode)
+            return self._bars_between(ticker, resolution, kind, start, end, mode)
 
         trades = fetch("trade")
         columns: dict[str, Any] = {}

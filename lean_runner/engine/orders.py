@@ -59,10 +59,11 @@ TimeInForce.GoodTilDate = TimeInForce.good_til_date  # type: ignore[attr-defined
 class OrderProperties(PascalCaseAttributes):
     """Per-order options; ``time_in_force`` defaults to the algorithm's default order properties."""
 
-    __slots__ = ("time_in_force",)
+    __slots__ = ("exchange", "time_in_force")
 
-    def __init__(self, time_in_force: TimeInForce | None = None) -> None:
+    def __init__(self, time_in_force: TimeInForce | None = None, exchange: Any = None) -> None:
         self.time_in_force = time_in_force or TimeInForce.GOOD_TIL_CANCELED  # type: ignore[attr-defined]
+        self.exchange = exchange  # a routing preference: backtest fills ignore it
 
 
 @lean_names
@@ -123,6 +124,38 @@ class Order(PascalCaseAttributes):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    # LEAN's values for what a backtest of US equities has no other answer to.
+    @property
+    def broker_id(self) -> list[str]:
+        return [str(self.id)]
+
+    @property
+    def contingency(self) -> None:
+        return None  # combo and contingent (OTO/OCO) orders are not modelled
+
+    @property
+    def price_currency(self) -> str:
+        return "USD"
+
+    @property
+    def price_adjustment_mode(self) -> int:
+        return 0  # DataNormalizationMode.RAW: order prices are the security's own prices
+
+    @property
+    def is_marketable(self) -> bool:
+        return False  # as the result files say (LEAN sets it for live orders only)
+
+    def get_default_tag(self) -> str:
+        return ""
+
+    def get_value(self, security: Any) -> float:
+        """The order's value in dollars: quantity times its price (the limit or stop price where it has one,
+        else the security's price), times the contract multiplier (LEAN's ``Order.GetValue``)."""
+        price = self.limit_price if self.limit_price is not None else self.stop_price
+        if self.type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN, OrderType.MARKET_ON_CLOSE) or price is None:
+            price = security.price
+        return self.quantity * float(price) * float(security.symbol_properties.contract_multiplier)
 
     def to_json(self) -> dict[str, Any]:
         """The order as LEAN writes it into ``<id>.json``'s ``orders``."""
@@ -189,6 +222,10 @@ class StopMarketOrder(Order):
 class StopLimitOrder(Order):
     __slots__ = ()
 
+    @property
+    def stop_triggered_time(self) -> datetime | None:
+        return None  # the fill model marks stop_triggered; the moment is not recorded
+
 
 @lean_names
 class MarketOnOpenOrder(Order):
@@ -213,6 +250,24 @@ class LimitIfTouchedOrder(Order):
 @lean_names
 class TrailingStopOrder(Order):
     __slots__ = ()
+
+    @staticmethod
+    def calculate_stop_price(current_market_price: float, trailing_amount: float, trailing_as_percentage: bool,
+                             direction: int) -> float:
+        """The stop a trailing amount away from the market: below it for sells, above it for buys."""
+        offset = current_market_price * trailing_amount if trailing_as_percentage else trailing_amount
+        return current_market_price - offset if direction == OrderDirection.SELL else current_market_price + offset
+
+    @staticmethod
+    def try_update_stop_price(current_market_price: float, current_stop_price: float, trailing_amount: float,
+                              trailing_as_percentage: bool, direction: int) -> tuple[bool, float]:
+        """(moved, stop): the stop follows the market once it is more than the trailing amount away."""
+        offset = current_market_price * trailing_amount if trailing_as_percentage else trailing_amount
+        if direction == OrderDirection.SELL and current_market_price - current_stop_price > offset:
+            return True, current_market_price - offset
+        if direction == OrderDirection.BUY and current_stop_price - current_market_price > offset:
+            return True, current_market_price + offset
+        return False, current_stop_price
 
 
 ORDER_CLASSES: dict[int, type[Order]] = {
@@ -293,6 +348,24 @@ class OrderEvent(PascalCaseAttributes):
         return abs(self.fill_quantity)
 
     @property
+    def trailing_amount(self) -> float | None:
+        order = self.ticket._order if self.ticket is not None else None
+        return order.trailing_amount if order is not None else None
+
+    @property
+    def trailing_as_percentage(self) -> bool:
+        order = self.ticket._order if self.ticket is not None else None
+        return bool(order.trailing_as_percentage) if order is not None else False
+
+    @property
+    def is_in_the_money(self) -> bool:
+        return False  # an option's exercise notion: never for equities
+
+    def short_to_string(self) -> str:
+        return (f"{self.utc_time} OID:{self.order_id} {self.symbol} {STATUS_NAMES.get(int(self.status), '')} "
+                f"Q:{self.fill_quantity} FP:{self.fill_price}")
+
+    @property
     def is_fill(self) -> bool:
         return self.status in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
 
@@ -357,6 +430,57 @@ class OrderResponse(PascalCaseAttributes):
     def is_error(self) -> bool:
         return not self.is_success
 
+    @property
+    def is_processed(self) -> bool:
+        return self.order_id >= 0 or self.error_code != OrderResponseErrorCode.NONE
+
+    # LEAN's factories for the responses the transaction handler gives.
+    @staticmethod
+    def success(request: Any) -> OrderResponse:
+        return OrderResponse(int(getattr(request, "order_id", 0)))
+
+    @staticmethod
+    def error(request: Any, error_code: int, error_message: str) -> OrderResponse:
+        return OrderResponse(int(getattr(request, "order_id", 0)), int(error_code), str(error_message))
+
+    @staticmethod
+    def invalid_status(request: Any, order: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.INVALID_ORDER_STATUS,
+                                   f"Unable to update order with id {order.id} because it already has "
+                                   f"{STATUS_NAMES.get(int(order.status), order.status)} status.")
+
+    @staticmethod
+    def invalid_new_status(request: Any, order: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.INVALID_NEW_ORDER_STATUS,
+                                   f"Unable to update or cancel order with id {order.id} and status "
+                                   f"{STATUS_NAMES.get(int(order.status), order.status)} because the submit "
+                                   f"confirmation has not been received yet.")
+
+    @staticmethod
+    def unable_to_find_order(request: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
+                                   f"Unable to locate order with id {getattr(request, 'order_id', 0)}.")
+
+    @staticmethod
+    def zero_quantity(request: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.ORDER_QUANTITY_ZERO,
+                                   "Unable to add order for zero quantity.")
+
+    @staticmethod
+    def missing_security(request: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.MISSING_SECURITY,
+                                   f"You haven't requested {getattr(request, 'symbol', '')} data. Add this with "
+                                   f"AddSecurity() in the Initialize() Method.")
+
+    @staticmethod
+    def warming_up(request: Any) -> OrderResponse:
+        return OrderResponse.error(request, OrderResponseErrorCode.ALGORITHM_WARMING_UP,
+                                   "This operation is not allowed in Initialize or during warm up: "
+                                   "OrderRequest.Submit. Please move this code to the OnWarmupFinished() method.")
+
+
+OrderResponse.UNPROCESSED = OrderResponse(-1)  # type: ignore[attr-defined]
+
 
 @lean_names
 class UpdateOrderFields(PascalCaseAttributes):
@@ -402,6 +526,25 @@ class SubmitOrderRequest(PascalCaseAttributes):
         self.response: OrderResponse | None = None
         self.status = OrderRequestStatus.UNPROCESSED
 
+    @property
+    def order_id(self) -> int:
+        return self.response.order_id if self.response is not None else 0
+
+    @property
+    def order_properties(self) -> OrderProperties | None:
+        return self.properties
+
+    @property
+    def order_request_type(self) -> int:
+        return 0  # OrderRequestType.SUBMIT
+
+    @property
+    def asynchronous(self) -> bool:
+        return False  # backtest orders are processed at once either way
+
+    # Combo and contingent orders are not modelled: no legs, no brackets, no triggers.
+    bracket = contingency = triggers = None
+
 
 @lean_names
 class OrderTicket(PascalCaseAttributes):
@@ -436,6 +579,36 @@ class OrderTicket(PascalCaseAttributes):
     @property
     def symbol(self) -> Symbol:
         return self._order.symbol
+
+    @property
+    def security_type(self) -> int:
+        return self._order.security_type
+
+    @property
+    def has_order(self) -> bool:
+        return self._order.id > 0
+
+    @property
+    def quantity_remaining(self) -> float:
+        return self._order.quantity - self.quantity_filled
+
+    @property
+    def contingency(self) -> None:
+        return None  # contingent (OTO/OCO) orders are not modelled
+
+    @property
+    def update_requests(self) -> list[Any]:
+        return []  # updates are applied at once; their responses come back from update()
+
+    @property
+    def cancel_request(self) -> None:
+        return None
+
+    def get_most_recent_order_request(self) -> SubmitOrderRequest | None:
+        return self.submit_request
+
+    def get_most_recent_order_response(self) -> OrderResponse | None:
+        return self.submit_request.response if self.submit_request is not None else None
 
     @property
     def status(self) -> int:
@@ -500,6 +673,9 @@ class OrderTicket(PascalCaseAttributes):
 
     def update_trailing_amount(self, trailing_amount: float, tag: str | None = None) -> OrderResponse:
         return self.update(UpdateOrderFields(trailing_amount=trailing_amount, tag=tag))
+
+    def update_stop_trailing_amount(self, trailing_amount: float, tag: str | None = None) -> OrderResponse:
+        return self.update_trailing_amount(trailing_amount, tag)
 
     def update_tag(self, tag: str) -> OrderResponse:
         return self.update(UpdateOrderFields(tag=tag))

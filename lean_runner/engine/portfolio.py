@@ -86,6 +86,60 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
         return self.values()
 
     # --- totals ---------------------------------------------------------------------------
+    # LEAN's dictionary and lookup members.
+    def contains(self, key: Any) -> bool:
+        return key in self
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+    def get_keys(self) -> list[Any]:
+        return self.keys()
+
+    def get_values(self) -> list[SecurityHolding]:
+        return self.values()
+
+    def get_items(self) -> list[tuple[Any, SecurityHolding]]:
+        return self.items()
+
+    def try_get_value(self, key: Any) -> tuple[bool, SecurityHolding | None]:
+        return (True, self[key]) if key in self else (False, None)
+
+    def add(self, *args: Any) -> None:
+        raise ValueError("The portfolio's holdings follow its securities: add the security with add_equity.")
+
+    def remove(self, key: Any) -> bool:
+        raise ValueError("The portfolio's holdings follow its securities: remove the security with "
+                         "remove_security.")
+
+    @property
+    def securities(self) -> SecurityManager:
+        return self._securities
+
+    def get_security(self, symbol: Any) -> Security:
+        return self._securities[symbol]
+
+    @property
+    def positions(self) -> list[Any]:
+        """The open positions, one per invested security (LEAN groups them; equities are one each)."""
+        return [holding for holding in self.values() if holding.quantity != 0]
+
+    @property
+    def total_unlevered_absolute_holdings_cost(self) -> float:
+        return sum(holding.unlevered_absolute_holdings_cost for holding in self.values())
+
+    def get_margin_remaining(self, symbol: Any, direction: int = 0) -> float:
+        return self.get_buying_power(symbol, direction) / self._securities[symbol].leverage
+
+    def has_sufficient_buying_power_for_order(self, orders: Any) -> Any:
+        """Whether the orders fit the buying power left (LEAN returns a result with ``is_sufficient``)."""
+        items = orders if isinstance(orders, list | tuple) else [orders]
+        value = sum(abs(order.get_value(self._securities[order.symbol])) for order in items)
+        sufficient = value <= self.margin_remaining * max(
+            (self._securities[order.symbol].leverage for order in items), default=1.0)
+        return _BuyingPowerResult(sufficient)
+
     def set_cash(self, cash: float) -> None:
         self.cash = float(cash)
 
@@ -181,6 +235,36 @@ class SecurityPortfolioManager(dict[Any, SecurityHolding]):
         holding.quantity = new_quantity
         return realised
 
+    # --- corporate actions (raw-priced securities) ----------------------------------------------
+    def apply_dividend(self, security: Security, distribution: float) -> None:
+        """A cash dividend on the holdings: longs receive it, shorts pay it (LEAN's ``ApplyDividend``)."""
+        amount = security.holdings.quantity * distribution
+        self.cash += amount
+        security.holdings.total_dividends += amount
+
+    def apply_split(self, security: Security, split_factor: float, reference_price: float) -> None:
+        """A split on raw-priced holdings (LEAN's ``ApplySplit``): whole shares are kept at a scaled average
+        price, the fraction is paid out in cash at the scaled price, and the security's prices are scaled."""
+        holding = security.holdings
+        old_quantity = holding.quantity
+        quantity = old_quantity / split_factor
+        whole = float(int(quantity))  # towards zero, as C#'s (int) cast
+        holding.average_price = holding.average_price * split_factor
+        holding.quantity = whole
+        if (old_quantity == 0) != (whole == 0):
+            self._open_positions += 1 if old_quantity == 0 else -1
+        if not security.has_data:
+            self.cash += (quantity - whole) * reference_price * split_factor
+            return
+        security.apply_split(split_factor)
+        self.cash += (quantity - whole) * security.price
+
     @property
     def total_sale_volume(self) -> float:
         return self.total_sale_volume_value
+
+
+class _BuyingPowerResult:
+    def __init__(self, is_sufficient: bool) -> None:
+        self.is_sufficient = is_sufficient
+        self.reason = "" if is_sufficient else "Insufficient buying power to complete the orders."

@@ -13,6 +13,7 @@ from lean_runner.engine.market_data import KeyValuePair, QuoteBar, TradeBar
 from lean_runner.engine.naming import PascalCaseAttributes, lean_names
 from lean_runner.engine.shortable import NullShortableProvider, shortable_quantity
 from lean_runner.engine.symbol import Symbol
+from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 # Security._quote_index when the latest quote bar is the quote source's bar at the clock's time.
 FOLLOWS_CLOCK = -2
@@ -64,7 +65,7 @@ class SecurityHolding(PascalCaseAttributes):
     """What the portfolio holds of one security."""
 
     __slots__ = ("_quantity", "_security", "average_price", "invested", "last_trade_profit", "net_profit_total",
-                 "profit", "total_fees", "total_sale_volume")
+                 "profit", "total_dividends", "total_fees", "total_sale_volume")
 
     def __init__(self, security: Security) -> None:
         self._security = security
@@ -75,6 +76,7 @@ class SecurityHolding(PascalCaseAttributes):
         self.last_trade_profit = 0.0
         self.net_profit_total = 0.0
         self.total_sale_volume = 0.0
+        self.total_dividends = 0.0
 
     @property
     def symbol(self) -> Symbol:
@@ -141,6 +143,55 @@ class SecurityHolding(PascalCaseAttributes):
     def net_profit(self) -> float:
         return self.profit - self.total_fees
 
+    # LEAN's holding members beyond the basics.
+    @property
+    def hold_stock(self) -> bool:
+        return self._quantity != 0
+
+    @property
+    def leverage(self) -> float:
+        return float(self._security.leverage)
+
+    @property
+    def type(self) -> int:
+        return int(self._security.symbol.security_type)
+
+    @property
+    def target(self) -> Any:
+        return None  # portfolio targets belong to the algorithm framework
+
+    @property
+    def unlevered_holdings_cost(self) -> float:
+        return self.holdings_cost / self.leverage if self.leverage else self.holdings_cost
+
+    @property
+    def unlevered_absolute_holdings_cost(self) -> float:
+        return abs(self.unlevered_holdings_cost)
+
+    def get_quantity_value(self, quantity: float, price: float | None = None) -> float:
+        """What ``quantity`` shares are worth at ``price`` (the current price by default)."""
+        at = self._security.price if price is None else price
+        return float(quantity) * float(at) * float(self._security.symbol_properties.contract_multiplier)
+
+    def total_close_profit(self, include_fees: bool = True, exit_price: float | None = None,
+                           entry_price: float | None = None, quantity: float | None = None) -> float:
+        """The profit of closing the position now, after the closing order's fee by default (LEAN's
+        ``TotalCloseProfit``)."""
+        held = self._quantity if quantity is None else quantity
+        exit_at = self._security.price if exit_price is None else exit_price
+        entry_at = self.average_price if entry_price is None else entry_price
+        profit = (exit_at - entry_at) * held * float(self._security.symbol_properties.contract_multiplier)
+        if include_fees and held and self._security.fee_model is not None:
+            from lean_runner.engine.fees import close_fee
+
+            profit -= close_fee(self._security, held)
+        return profit
+
+    def set_holdings(self, average_price: float, quantity: float) -> None:
+        """Set the position directly (LEAN's ``SetHoldings``; no order, no cash)."""
+        self.average_price = float(average_price)
+        self.quantity = float(quantity)
+
     @property
     def is_short_position(self) -> bool:
         return self.quantity < 0
@@ -149,16 +200,87 @@ class SecurityHolding(PascalCaseAttributes):
         return f"{self.symbol}: {self.quantity} @ {self.average_price}"
 
 
+class SecurityLatestData:
+    """``security.data``: the latest trade bar, quote bar or ticks, by type."""
+
+    def __init__(self, security: Security) -> None:
+        self._security = security
+
+    def get(self, data_type: Any = None) -> Any:
+        security = self._security
+        if data_type is None:
+            return security.get_last_data()
+        name = getattr(data_type, "__name__", str(data_type))
+        if name == "QuoteBar":
+            return security.last_quote_bar
+        if name == "Tick":
+            ticks = security.last_trade_ticks or security.last_quote_ticks
+            return ticks[-1] if ticks else None
+        return security.last_trade_bar
+
+    def get_all(self, data_type: Any = None) -> list[Any]:
+        name = getattr(data_type, "__name__", str(data_type))
+        if name == "Tick":
+            return [*self._security.last_trade_ticks, *self._security.last_quote_ticks]
+        latest = self.get(data_type)
+        return [latest] if latest is not None else []
+
+
+@lean_names
+class SecurityDataFilter:
+    """Decides which data points reach the algorithm: subclass it and override ``filter(vehicle, data)``
+    (True keeps the point). The default, LEAN's ``EquityDataFilter``, keeps everything."""
+
+    def filter(self, vehicle: Any, data: Any) -> bool:
+        return True
+
+
+DEFAULT_DATA_FILTER = SecurityDataFilter()
+
+
 @lean_names
 class Security(PascalCaseAttributes):
     """A tradable security with its latest prices, models and holdings."""
 
     # ``__dict__``: LEAN securities are dynamic objects on which algorithms store their own properties.
-    __slots__ = ("__dict__", "_ask", "_bid", "_quote_bar", "_quote_bar_index", "_quote_index", "_quote_source",
-                 "_trade_bar", "_trade_index", "_trade_source", "buying_power_model", "data_normalization_mode",
-                 "exchange", "extended_market_hours", "fee_model", "fill_forward", "fill_model", "holdings",
-                 "is_delisted", "is_internal", "is_tradable", "leverage", "price", "resolution", "settlement_model",
-                 "shortable_provider", "slippage_model", "subscribes_quotes", "symbol", "symbol_properties")
+    __slots__ = (
+        "__dict__",
+        "_ask",
+        "_bid",
+        "_data_subscribed",
+        "_quote_bar",
+        "_quote_bar_index",
+        "_quote_index",
+        "_quote_source",
+        "_trade_bar",
+        "_trade_index",
+        "_trade_source",
+        "buying_power_model",
+        "data_filter",
+        "data_normalization_mode",
+        "exchange",
+        "extended_market_hours",
+        "fee_model",
+        "fill_forward",
+        "fill_model",
+        "holdings",
+        "is_delisted",
+        "is_internal",
+        "is_tradable",
+        "last_quote_ticks",
+        "last_trade_ticks",
+        "leverage",
+        "margin_model",
+        "price",
+        "resolution",
+        "settlement_model",
+        "shortable_provider",
+        "slippage_model",
+        "subscribes_quotes",
+        "symbol",
+        "symbol_properties",
+        "volatility_model",
+    )
 
     def __init__(self, symbol: Symbol, exchange: SecurityExchange, symbol_properties: SymbolProperties,
                  resolution: int = Resolution.MINUTE, leverage: float = 2.0, fill_forward: bool = True,
@@ -172,6 +294,7 @@ class Security(PascalCaseAttributes):
         self.fill_forward = fill_forward
         self.extended_market_hours = extended_market_hours
         self.data_normalization_mode = data_normalization_mode
+        self._data_subscribed = False  # the engine has read its data (in its normalization mode)
         self.subscribes_quotes = resolution in (Resolution.TICK, Resolution.SECOND, Resolution.MINUTE)
         self.holdings = SecurityHolding(self)
         self.price = 0.0
@@ -185,6 +308,10 @@ class Security(PascalCaseAttributes):
         self._quote_index = -1  # or FOLLOWS_CLOCK: the source's bar at the clock's time
         self._quote_bar: QuoteBar | None = None
         self._quote_bar_index = -1  # the source index _quote_bar was made from
+        # Tick subscriptions: the ticks of the latest instant that had trades, and of the latest with quotes
+        # (LEAN's cache keeps the two lists apart; the fill model reads them).
+        self.last_trade_ticks: list[Any] = []
+        self.last_quote_ticks: list[Any] = []
         self.is_tradable = True
         self.is_delisted = False
         self.is_internal = False
@@ -194,6 +321,9 @@ class Security(PascalCaseAttributes):
         self.buying_power_model: Any = None
         self.settlement_model: Any = None
         self.shortable_provider: Any = NullShortableProvider()
+        self.volatility_model: Any = NULL_VOLATILITY_MODEL
+        self.data_filter: Any = DEFAULT_DATA_FILTER
+        self.margin_model: Any = None  # LEAN's name for the buying power model
 
     @property
     def type(self) -> int:
@@ -206,7 +336,7 @@ class Security(PascalCaseAttributes):
     @property
     def has_data(self) -> bool:
         return (self._trade_source is not None or self._trade_bar is not None or self._quote_source is not None
-                or self._quote_bar is not None)
+                or self._quote_bar is not None or bool(self.last_trade_ticks) or bool(self.last_quote_ticks))
 
     @property
     def invested(self) -> bool:
@@ -232,8 +362,20 @@ class Security(PascalCaseAttributes):
     def cache(self) -> Security:
         return self
 
-    def get_last_data(self) -> TradeBar | QuoteBar | None:
-        return self.last_trade_bar or self.last_quote_bar
+    def get_data(self, data_type: Any = None) -> Any:
+        """The latest data point of ``data_type`` (``TradeBar``, ``QuoteBar``, ``Tick``), or the latest of any
+        (LEAN's ``security.cache.get_data``)."""
+        return SecurityLatestData(self).get(data_type)
+
+    def get_all(self, data_type: Any = None) -> list[Any]:
+        return SecurityLatestData(self).get_all(data_type)
+
+    def get_last_data(self) -> Any:
+        bar = self.last_trade_bar or self.last_quote_bar
+        if bar is None and (self.last_trade_ticks or self.last_quote_ticks):
+            latest = [ticks[-1] for ticks in (self.last_trade_ticks, self.last_quote_ticks) if ticks]
+            return max(latest, key=lambda tick: tick.time)
+        return bar
 
     def set_leverage(self, leverage: float) -> None:
         self.leverage = float(leverage)
@@ -260,14 +402,102 @@ class Security(PascalCaseAttributes):
     def total_shortable_quantity(self) -> int | None:
         return shortable_quantity(self)
 
+    def set_volatility_model(self, model: Any) -> None:
+        """A volatility model the engine updates with each trade bar; set it in ``initialize``."""
+        if self._data_subscribed and self.volatility_model is not model:
+            raise NotImplementedError(f"{self.symbol}.set_volatility_model after initialize: the embedded engine "
+                                      f"attaches volatility models when the data starts; set it in initialize.")
+        self.volatility_model = model
+
+    def set_data_filter(self, data_filter: Any) -> None:
+        """A ``SecurityDataFilter`` deciding which of this security's data points the algorithm gets; set it in
+        ``initialize`` (the engine applies it as the data is read)."""
+        if self._data_subscribed and self.data_filter is not data_filter:
+            raise NotImplementedError(f"{self.symbol}.set_data_filter after initialize: the embedded engine "
+                                      f"filters a security's data when it reads it; set the filter in initialize.")
+        self.data_filter = data_filter
+
+    def set_margin_model(self, model: Any) -> None:
+        self.set_buying_power_model(model)
+
+    DEFAULT_SETTLEMENT_TIME = timedelta(hours=8)  # LEAN's Equity: cash settles at 08:00 (T+n days)
+
+    @property
+    def price_variation_model(self) -> Any:
+        return self
+
+    def get_minimum_price_variation(self, parameters: Any = None) -> float:
+        """LEAN's ``IPriceVariationModel``: the tick size of this security (0.01 for US equities)."""
+        return self.price_variation
+
+    @property
+    def portfolio_model(self) -> Any:
+        return None  # fills go through the portfolio's own processing; custom portfolio models are not used
+
+    def reset(self) -> None:
+        """Forget the latest data (LEAN's ``Security.Reset``, used when a security is removed and added back)."""
+        self.price = 0.0
+        self._bid = self._ask = 0.0
+        self._trade_source = self._quote_source = None
+        self._trade_bar = self._quote_bar = None
+        self.last_trade_ticks, self.last_quote_ticks = [], []
+
+    def update(self, data: list[Any], data_type: Any = None, contains_fill_forward_data: bool | None = None) -> None:
+        """Take data points as the latest (LEAN's ``Security.Update``): bars and ticks set the prices."""
+        for point in data:
+            if isinstance(point, TradeBar):
+                self.update_trade_bar(point)
+            elif isinstance(point, QuoteBar):
+                self.update_quote_bar(point)
+            elif getattr(point, "tick_type", None) is not None:
+                self.update_ticks([point], point.tick_type == 1)
+
+    # LEAN's names for the subscription settings.
+    NULL_LEVERAGE = 0.0
+
+    @property
+    def is_extended_market_hours(self) -> bool:
+        return self.extended_market_hours
+
+    @property
+    def is_fill_data_forward(self) -> bool:
+        return self.fill_forward
+
+    @property
+    def is_custom_data(self) -> bool:
+        return self.type != int(SecurityType.EQUITY)
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.holdings.quantity != 0
+
+    @property
+    def data(self) -> Any:
+        """The latest data of each type (LEAN's ``security.data``): ``security.data.get(TradeBar)``."""
+        return SecurityLatestData(self)
+
+    @property
+    def subscriptions(self) -> list[Any]:
+        from lean_runner.engine.algorithm.core import subscription_configs
+
+        return subscription_configs(self)
+
     def set_buying_power_model(self, model: Any) -> None:
         self.buying_power_model = model
+        self.margin_model = model
 
     def set_data_normalization_mode(self, mode: int) -> None:
-        if int(mode) != int(DataNormalizationMode.ADJUSTED):
+        """How this equity's prices are normalised; set it in ``initialize`` (its data is read from then on)."""
+        if self._data_subscribed:
             raise NotImplementedError(
-                "Security.set_data_normalization_mode: only DataNormalizationMode.ADJUSTED (LEAN's default) "
-                "is supported by the embedded engine.")
+                f"{self.symbol}.set_data_normalization_mode after initialize: the embedded engine reads a "
+                f"security's data once; set the mode in initialize (or add_equity(..., data_normalization_mode=)).")
+        self.data_normalization_mode = int(mode)
+
+    def apply_split(self, split_factor: float) -> None:
+        """Scale the latest price by ``split_factor`` (LEAN's cache after a split on raw prices). The latest bars
+        keep their pre-split values: the next bar, at the open after the split, replaces them."""
+        self.price *= split_factor
 
     # --- custom properties (LEAN's Security is a DynamicObject) ---------------------------------
     # ``security.slow_ema = x``, ``security.add("slow_ema", x)`` and ``security["slow_ema"] = x`` are one store.
@@ -358,6 +588,24 @@ class Security(PascalCaseAttributes):
             if value == value:  # NaN until the source's first quote on this side
                 return float(value)
         return before_source
+
+    def update_ticks(self, ticks: list[Any], quotes: bool) -> None:
+        """One instant's trade or quote ticks, in order: as LEAN's cache, every tick with a value moves the
+        price (a quote tick's value is its mid), and quote ticks move each side they carry."""
+        if quotes:
+            self.last_quote_ticks = ticks
+            for tick in ticks:
+                if tick.value != 0:
+                    self.price = tick.value
+                if tick.bid_price != 0:
+                    self._bid = tick.bid_price
+                if tick.ask_price != 0:
+                    self._ask = tick.ask_price
+            return
+        self.last_trade_ticks = ticks
+        for tick in ticks:
+            if tick.value != 0:
+                self.price = tick.value
 
     def update_trade_bar(self, bar: TradeBar) -> None:
         """Price update from a trade bar object (custom code, the benchmark's first price)."""
@@ -519,6 +767,33 @@ class SecurityManager(dict[Any, Security]):
 
     def total(self) -> Iterator[Security]:
         return iter(self.values())
+
+    # LEAN's dictionary members.
+    def contains(self, key: Any) -> bool:
+        return key in self
+
+    def try_get_value(self, key: Any) -> tuple[bool, Security | None]:
+        return (True, self[key]) if key in self else (False, None)
+
+    def get_keys(self) -> list[Any]:
+        return list(self.keys())
+
+    def get_values(self) -> list[Security]:
+        return list(self.values())
+
+    def get_items(self) -> list[tuple[Any, Security]]:
+        return list(self.items())
+
+    def add(self, *args: Any) -> None:
+        raise ValueError("Add securities with self.add_equity(...): the engine subscribes their data.")
+
+    def remove(self, key: Any) -> bool:
+        raise ValueError("Remove securities with self.remove_security(symbol): the engine ends their data.")
+
+    @property
+    def utc_time(self) -> Any:
+        first = next(iter(self.values()), None)
+        return first.exchange.clock.utc_time if first is not None else None
 
     @property
     def Keys(self) -> list[Any]:

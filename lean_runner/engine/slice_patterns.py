@@ -17,7 +17,7 @@ import numpy as np
 
 from lean_runner.engine.feed import sorted_union
 
-ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM = 0, 1, 2, 3
+ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM, TICKS = 0, 1, 2, 3, 4
 _BITS_PER_WORD = 62
 
 
@@ -28,12 +28,15 @@ class SlicePattern:
     internal_feeds: tuple[Any, ...]  # internal trade bars (the benchmark)
     quote_feeds: tuple[Any, ...]
     custom_feeds: tuple[Any, ...]
+    tick_feeds: tuple[Any, ...]  # trade and quote ticks, in subscription order
     trades: list[Any]  # securities whose algorithm trade bar is in the slice
     quotes: list[Any]  # securities whose algorithm quote bar is in the slice
     data_points: int  # bars in the slice (read once per slice, so a field rather than a sum of lengths)
 
 
 def feed_kind(subscription: Any) -> int:
+    if getattr(subscription, "is_tick", False):
+        return TICKS
     if subscription.is_custom:
         return CUSTOM
     if subscription.is_trade:
@@ -68,12 +71,13 @@ def slice_patterns(stamps: list[tuple[Any, np.ndarray]], extra_times: np.ndarray
                    for word, value in enumerate(key_words) for bit in range(_BITS_PER_WORD) if value >> bit & 1]
         by_kind: dict[int, tuple[Any, ...]] = {
             kind: tuple(s for s in members if feed_kind(s) == kind)
-            for kind in (ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM)}
+            for kind in (ALGORITHM_TRADES, INTERNAL_TRADES, QUOTES, CUSTOM, TICKS)}
         patterns[key] = SlicePattern(
             trade_feeds=by_kind[ALGORITHM_TRADES],
             internal_feeds=by_kind[INTERNAL_TRADES],
             quote_feeds=tuple(s for s in by_kind[QUOTES] if id(s) not in unfed_ids),
             custom_feeds=by_kind[CUSTOM],
+            tick_feeds=by_kind[TICKS],
             trades=[s.security for s in by_kind[ALGORITHM_TRADES]],
             quotes=[s.security for s in by_kind[QUOTES] if not s.internal],
             data_points=len(members))
@@ -90,7 +94,8 @@ def quotes_that_can_follow_the_clock(stamps: list[tuple[Any, np.ndarray]]) -> li
                    if subscription.is_trade and not subscription.internal and not subscription.is_custom}
     following = []
     for subscription, ends in stamps:
-        if subscription.is_trade or subscription.is_custom or subscription.internal:
+        if subscription.is_trade or subscription.is_custom or subscription.internal or \
+                getattr(subscription, "is_tick", False):
             continue
         security = subscription.security
         trades_from = first_trade.get(security)

@@ -106,6 +106,44 @@ class Symbol:
     def __lt__(self, other: object) -> bool:
         return str(self) < str(other)
 
+    # LEAN's string-like helpers (a Symbol compares as its ticker in Python) and canonical notions.
+    @property
+    def canonical(self) -> Symbol:
+        return self  # only option and future chains have a canonical symbol apart from their contracts
+
+    @property
+    def has_canonical(self) -> bool:
+        return False
+
+    def is_canonical(self) -> bool:
+        return False
+
+    def get_alias(self) -> str:
+        return self.value
+
+    def compare_to(self, other: Any) -> int:
+        mine, theirs = str(self), str(other)
+        return (mine > theirs) - (mine < theirs)
+
+    def contains(self, text: str) -> bool:
+        return text in self.value
+
+    def starts_with(self, text: str) -> bool:
+        return self.value.startswith(text)
+
+    def ends_with(self, text: str) -> bool:
+        return self.value.endswith(text)
+
+    def to_lower(self) -> str:
+        return self.value.lower()
+
+    def to_upper(self) -> str:
+        return self.value.upper()
+
     def to_json(self) -> dict[str, str]:
         """The result-file form: ``{"value": "SPY", "id": "SPY R735QTJ8XC9X", "permtick": "SPY"}``."""
         return {"value": self.value, "id": str(self.id), "permtick": self.value}
+
+
+Symbol.EMPTY = Symbol("", SecurityIdentifier("", "", "", 0), 0)  # type: ignore[attr-defined]
+Symbol.NONE = Symbol.EMPTY  # type: ignore[attr-defined]

@@ -4,7 +4,8 @@ Per slice at local time ``t``:
 1. ``before(t)``: scheduled events due strictly before ``t`` fire with the clock at their own time and the
    previous slice's prices; consolidators whose bar ended before ``t`` emit it (LEAN's scan);
 2. the slice's data updates prices, then ``at(t)`` fires events due exactly at ``t``;
-3. ``consolidate(security, trade_bar, quote_bar)`` feeds the slice's bars to that security's consolidators.
+3. ``consolidate(security, trade_bar, quote_bar)`` feeds the slice's bars to that security's consolidators
+   (``consolidate_ticks(security, ticks)`` its ticks, for tick subscriptions).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from lean_runner.engine.clock import AlgorithmClock, ns_to_naive
 from lean_runner.engine.consolidators import create_consolidator
-from lean_runner.engine.market_data import QuoteBar, TradeBar
+from lean_runner.engine.enums import Resolution
+from lean_runner.engine.market_data import TICK_TYPE_QUOTE, TICK_TYPE_TRADE, QuoteBar, Tick, TradeBar
 from lean_runner.engine.scheduling import ScheduleManager
 from lean_runner.engine.securities import Security
 
@@ -54,6 +56,11 @@ class TimedEvents:
     def consolidator_for(self, security: Security, period: Any, handler: Callable[[Any], Any] | None,
                          quote: bool = False, daily_precise_end_time: bool = True) -> Any:
         """The consolidator ``self.consolidate(symbol, period, handler)`` registers, attached to ``security``."""
+        if security.resolution == Resolution.TICK:
+            consolidator = create_consolidator(period, Tick, None, security.exchange.hours, daily_precise_end_time,
+                                               security.extended_market_hours, handler=handler, quote_ticks=quote)
+            self.add_consolidator(security, consolidator)
+            return consolidator
         increment = {1: timedelta(seconds=1), 2: timedelta(minutes=1), 3: timedelta(hours=1)}.get(
             security.resolution, timedelta(days=1))
         consolidator = create_consolidator(period, QuoteBar if quote else TradeBar, increment,
@@ -74,6 +81,23 @@ class TimedEvents:
                 consolidator.update(security.last_quote_bar)
             elif not wants_quotes and trade:
                 consolidator.update(security.last_trade_bar)
+            consolidator.scan(now)
+
+    def consolidate_ticks(self, security: Security, ticks: list[Any], quotes: bool) -> None:
+        """Feed one instant's trade (or quote) ticks of ``security`` to the tick consolidators of that kind
+        (``tick_type``; trades when it has none), suspicious ticks excepted as in LEAN, then let time-based
+        ones emit."""
+        consolidators = self.consolidators.get(security)
+        if not consolidators:
+            return
+        eligible = [tick for tick in ticks if not tick.suspicious]
+        now = self._clock.local_time
+        wanted = TICK_TYPE_QUOTE if quotes else TICK_TYPE_TRADE
+        for consolidator in list(consolidators):
+            if issubclass(consolidator.input_type, Tick) and getattr(consolidator, "tick_type",
+                                                                     TICK_TYPE_TRADE) == wanted:
+                for tick in eligible:
+                    consolidator.update(tick)
             consolidator.scan(now)
 
     def _scan_past(self, local: datetime) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from lean_runner.engine.clock import AlgorithmClock
 from lean_runner.engine.enums import OrderDirection, OrderRequestStatus, OrderResponseErrorCode, OrderStatus, OrderType
 from lean_runner.engine.fees import compute_fee
-from lean_runner.engine.fills import EquityFillModel
+from lean_runner.engine.fills import EquityFillModel, FillModel, FillModelParameters
 from lean_runner.engine.naming import lean_names
 from lean_runner.engine.orders import (
     CLOSED_STATUSES,
@@ -50,6 +50,52 @@ class SecurityTransactionManager:
         self._event_counts: dict[int, int] = {}
         self._open: dict[int, Order] = {}
         self.order_events: list[OrderEvent] = []
+
+    # --- LEAN's trade records and settings -------------------------------------------------
+    market_order_fill_timeout = timedelta(seconds=5)  # live trading's wait; backtest fills are immediate
+    minimum_order_size = 0.0
+
+    @property
+    def utc_time(self) -> datetime:
+        return self._clock.utc_time
+
+    @property
+    def transaction_record(self) -> dict[datetime, float]:
+        """Each closed trade's profit (net of fees) by its close time, as LEAN's ``TransactionRecord``."""
+        return dict(self._portfolio.transaction_records)
+
+    @property
+    def winning_transactions(self) -> int:
+        return sum(pnl > 0 for _, pnl in self._portfolio.transaction_records)
+
+    @property
+    def losing_transactions(self) -> int:
+        return sum(pnl < 0 for _, pnl in self._portfolio.transaction_records)
+
+    @property
+    def win_count(self) -> int:
+        return self.winning_transactions
+
+    @property
+    def loss_count(self) -> int:
+        return self.losing_transactions
+
+    def minimum_order_quantity(self, security: Any, target_portfolio_value: float) -> float:
+        """The smallest quantity worth ordering toward a target: the lot size, or more when the
+        ``minimum_order_margin_portfolio_percentage`` setting asks for a bigger order."""
+        return float(security.symbol_properties.lot_size)
+
+    def get_orders_by_brokerage_id(self, brokerage_id: Any) -> list[Order]:
+        return [order for order in self._orders.values() if str(order.id) == str(brokerage_id)]
+
+    def get_projected_holdings(self, security: Any) -> tuple[float, float]:
+        """(holdings now, holdings once the open orders fill)."""
+        held = float(security.holdings.quantity)
+        return held, held + self.get_open_orders_remaining_quantity(security.symbol)
+
+    def wait_for_order(self, order_id: int) -> bool:
+        """True: backtest orders are processed synchronously, so there is nothing to wait for."""
+        return order_id in self._orders
 
     # --- queries --------------------------------------------------------------------------
     @property
@@ -204,8 +250,10 @@ class SecurityTransactionManager:
         model = security.fill_model
         now = self._clock.local_time
         submitted = self._submitted_local[order.id]
-        if model is None or isinstance(model, EquityFillModel):
-            fill = self._default_fill_model.fill(security, order, submitted, now)
+        if model is None or type(model) is EquityFillModel:
+            fill = self._default_fill_model.engine_fill(security, order, submitted, now)
+        elif isinstance(model, FillModel) or hasattr(model, "fill"):
+            fill = _fill_from_events(model.fill(FillModelParameters(security, order)))
         else:
             fill = _user_model_fill(model, security, order)
         if fill is None:
@@ -294,6 +342,14 @@ class SecurityTransactionManager:
 
     def all_orders(self) -> Iterable[Order]:
         return self._orders.values()
+
+
+def _fill_from_events(events: Any) -> tuple[float, float] | None:
+    """The (price, quantity) of the filled event among those a fill model returned, or None."""
+    for event in events or []:
+        if getattr(event, "status", None) in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
+            return float(event.fill_price), float(event.fill_quantity)
+    return None
 
 
 def _user_model_fill(model: Any, security: Security, order: Order) -> tuple[float, float] | None:

@@ -39,8 +39,6 @@ TICKER = re.compile(r"[A-Z][A-Z0-9.\-]{0,11}")
 LOG_ENTRIES = 50
 # The run request's fields that reach the algorithm as LEAN parameters (the test-project strategies read them).
 WINDOW_PARAMETERS = ("start_date", "end_date", "initial_cash", "symbols", "resolution")
-TICK_REFUSED = ("Tick resolution is not available on the embedded engine yet (it reads second, minute, hour and "
-                "daily bars); use 'Second' or coarser")
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,6 @@ class BacktestService:
         """Queue a project strategy over the requested window (``POST /api/v2/backtest/run``)."""
         strategy = self.project.describe(body.strategy_name)
         problems = []
-        if body.resolution == "Tick":
-            problems.append({"path": "resolution", "message": TICK_REFUSED})
         if body.start_date and body.end_date and body.start_date > body.end_date:
             problems.append({"path": "end_date", "message": f"must not be before start_date ({body.start_date})"})
         for position, symbol in enumerate(body.symbols or []):

@@ -13,9 +13,21 @@ from typing import Any
 from lean_runner.engine.algorithm.indicator_helpers import IndicatorHelpersMixin
 from lean_runner.engine.algorithm.runtime import AlgorithmRuntime
 from lean_runner.engine.algorithm.settings import AlgorithmSettings, UniverseSettings
+from lean_runner.engine.algorithm.state import AlgorithmStateMixin
 from lean_runner.engine.algorithm.trading import TradingMixin
 from lean_runner.engine.clock import AlgorithmClock
-from lean_runner.engine.enums import Resolution
+from lean_runner.engine.consolidators import BaseDataConsolidator
+from lean_runner.engine.consolidators.timeless import (
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoConsolidator,
+    VolumeRenkoBar,
+    VolumeRenkoConsolidator,
+)
+from lean_runner.engine.custom_data import BaseData, SubscriptionDataConfig
+from lean_runner.engine.enums import Resolution, SecurityType, TickType
+from lean_runner.engine.market_data import QuoteBar, Tick, TradeBar
 from lean_runner.engine.naming import lean_names, to_snake
 from lean_runner.engine.portfolio import SecurityPortfolioManager
 from lean_runner.engine.scheduling import ScheduleManager
@@ -59,7 +71,7 @@ class StatisticsView:
 
 
 @lean_names
-class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
+class QCAlgorithm(TradingMixin, IndicatorHelpersMixin, AlgorithmStateMixin):
     """Derive from this class and override ``initialize`` and ``on_data`` (either naming style)."""
 
     def __init__(self) -> None:
@@ -93,6 +105,7 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         self.date_rules = self.schedule.date_rules
         self.time_rules = self.schedule.time_rules
         self.subscription_manager = SubscriptionManager(self)
+        self._init_state()
 
     # --- events the engine calls; user classes override either naming style --------------------
     def initialize(self) -> None:
@@ -367,13 +380,36 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
         return self._require_runtime().exchange_hours(symbol)
 
     def consolidate(self, symbol: Any, period: Any, *args: Any) -> Any:
-        """``consolidate(symbol, period, handler)`` (also with a tick type before the handler): the handler
-        receives each consolidated bar; ``period`` is a timedelta, a Resolution or a calendar function."""
+        """``consolidate(symbol, period, handler)`` (also with a tick type before the handler, or the bar type
+        first: ``consolidate(TradeBar, symbol, 10, TickType.TRADE, handler)``): the handler receives each
+        consolidated bar; ``period`` is a timedelta, a Resolution, a bar count or a calendar function."""
+        if isinstance(symbol, type):  # LEAN's typed overload: the output type comes first
+            if not args:
+                raise TypeError("consolidate(BarType, symbol, period, handler) needs a period and a handler.")
+            return self._consolidate_typed(symbol, period, args[0], *args[1:])
         handler = args[-1] if args else None
         tick_type = args[0] if len(args) == 2 else None
         if handler is None or not callable(handler):
             raise TypeError("consolidate(symbol, period, handler) needs a handler that takes the bar.")
         return self._require_runtime().consolidate(symbol, period, handler, tick_type)
+
+    def _consolidate_typed(self, bar_type: type, symbol: Any, size: Any, *args: Any) -> Any:
+        """``consolidate(RenkoBar, symbol, 0.1, None, handler)`` and the other typed forms: the bar type picks
+        the consolidator (Renko, volume Renko, range, base data), or the data side (trade or quote bars)."""
+        handler = args[-1] if args else None
+        if handler is None or not callable(handler):
+            raise TypeError("consolidate(BarType, symbol, size, [tick_type,] handler) needs a handler.")
+        sized = {RenkoBar: RenkoConsolidator, VolumeRenkoBar: VolumeRenkoConsolidator, RangeBar: RangeConsolidator}
+        maker = sized.get(bar_type)
+        if maker is None and bar_type is BaseData and isinstance(size, int):
+            maker = BaseDataConsolidator
+        if maker is not None:
+            consolidator = maker(size)
+            consolidator.data_consolidated += lambda sender, bar: handler(bar)
+            self._require_runtime().add_consolidator(symbol, consolidator)
+            return consolidator
+        tick_type = args[0] if len(args) == 2 and args[0] is not None else int(bar_type is QuoteBar)
+        return self._require_runtime().consolidate(symbol, size, handler, tick_type)
 
     def _require_runtime(self) -> AlgorithmRuntime:
         if self._runtime is None:
@@ -396,12 +432,15 @@ class QCAlgorithm(TradingMixin, IndicatorHelpersMixin):
 
     # --- messages ---------------------------------------------------------------------------------
     def debug(self, message: Any) -> None:
+        self.debug_messages.append(str(message))
         self._require_runtime().message("debug", str(message))
 
     def log(self, message: Any) -> None:
+        self.log_messages.append(str(message))
         self._require_runtime().message("log", str(message))
 
     def error(self, message: Any) -> None:
+        self.error_messages.append(str(message))
         self._require_runtime().message("error", str(message))
 
     def quit(self, message: str = "") -> None:
@@ -458,8 +497,42 @@ class SubscriptionManager:
     def add_consolidator(self, symbol: Any, consolidator: Any, tick_type: Any = None) -> None:
         self._algorithm._require_runtime().add_consolidator(symbol, consolidator)
 
+    @property
+    def subscriptions(self) -> list[SubscriptionDataConfig]:
+        """The data subscriptions of the algorithm's securities (LEAN's ``SubscriptionDataConfig``)."""
+        return [config for security in self._algorithm.securities.values()
+                for config in subscription_configs(security)]
+
+    @property
+    def count(self) -> int:
+        return len(self.subscriptions)
+
     def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
         self._algorithm._require_runtime().remove_consolidator(symbol, consolidator)
+
+
+def subscription_configs(security: Security) -> list[SubscriptionDataConfig]:
+    """What LEAN subscribes for an equity: trades and quotes at tick, second and minute (ticks of both kinds
+    at tick resolution), trades only at hour and daily."""
+    if security.type != int(SecurityType.EQUITY):
+        data_types: list[tuple[type, int]] = [(object, int(TickType.TRADE))]
+    elif security.resolution == Resolution.TICK:
+        data_types = [(Tick, int(TickType.TRADE)), (Tick, int(TickType.QUOTE))]
+    elif security.subscribes_quotes:
+        data_types = [(TradeBar, int(TickType.TRADE)), (QuoteBar, int(TickType.QUOTE))]
+    else:
+        data_types = [(TradeBar, int(TickType.TRADE))]
+    configs = []
+    for data_type, tick_type in data_types:
+        config = SubscriptionDataConfig(data_type, security.symbol, security.resolution)
+        config.is_custom_data = security.type != int(SecurityType.EQUITY)
+        config.tick_type = tick_type
+        config.data_normalization_mode = security.data_normalization_mode
+        config.extended_market_hours = security.extended_market_hours
+        config.fill_data_forward = security.fill_forward
+        config.is_internal_feed = False
+        configs.append(config)
+    return configs
 
 
 # LEAN QCAlgorithm members the embedded engine knows it lacks: using one must never silently do nothing.
@@ -479,6 +552,22 @@ UNSUPPORTED_LEAN_API = {
                     "platform services"),
     **dict.fromkeys(("market_on_open_order_async", "combo_market_order", "combo_limit_order",
                      "combo_leg_limit_order"), "combo orders"),
+    **dict.fromkeys(("future_chain", "future_chains", "futures_chain", "futures_chains", "option_chains",
+                     "remove_option_contract", "iv", "γ", "δ", "θ", "ρ"), "options and futures"),
+    **dict.fromkeys(("alpha", "execution", "portfolio_construction", "risk_management", "insights_generated",
+                     "framework_post_initialize", "universe_manager", "universe_selection"),
+                    "the algorithm framework and universes"),
+    **dict.fromkeys(("brokerage_message_handler", "set_brokerage_message_handler", "set_live_mode",
+                     "algorithm_mode", "set_algorithm_mode", "deployment_target", "set_deployment_target",
+                     "deployment_details", "set_deployment_details", "project_id", "set_api", "set_object_store",
+                     "signal_export"), "live trading and platform services"),
+    **dict.fromkeys(("add_command", "broadcast_command", "run_command"), "LEAN's command API"),
+    **dict.fromkeys(("create_date_range_history_requests", "debug_mode", "get_chart_updates",
+                     "get_data_typed_history", "get_locked", "history_provider", "name_updated", "order_factory",
+                     "pandas_converter", "set_algorithm_id", "set_available_data_types", "set_current_slice",
+                     "set_date_time", "set_finished_warming_up", "set_history_provider", "set_locked",
+                     "set_pandas_converter", "set_quit", "set_run_time_error", "set_statistics_service",
+                     "set_status", "tags_updated", "time_keeper"), "LEAN's engine internals"),
 }
 
 SUPPORTED_BROKERAGES = (0, 1)  # BrokerageName.DEFAULT, BrokerageName.INTERACTIVE_BROKERS_BROKERAGE

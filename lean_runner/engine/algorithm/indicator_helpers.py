@@ -11,10 +11,13 @@ from lean_runner.engine.indicators import (
     AverageTrueRange,
     BollingerBands,
     ExponentialMovingAverage,
+    HeikinAshi,
     Identity,
     IndicatorBase,
     LinearWeightedMovingAverage,
+    LogReturn,
     Maximum,
+    MidPoint,
     Minimum,
     Momentum,
     MomentumPercent,
@@ -22,11 +25,14 @@ from lean_runner.engine.indicators import (
     PythonIndicatorAdapter,
     RateOfChange,
     RateOfChangePercent,
+    RateOfChangeRatio,
     RelativeStrengthIndex,
     SimpleMovingAverage,
     StandardDeviation,
     Stochastic,
     Sum,
+    TrueRange,
+    Variance,
 )
 from lean_runner.engine.indicators.composite import format_decimal
 from lean_runner.engine.indicators.moving_averages import moving_average_type_name
@@ -82,6 +88,18 @@ class IndicatorHelpersMixin:
             else:
                 target.update(bar.end_time, float(bar.close))
         return indicator
+
+    def indicator_history(self, indicator: Any, symbol: Any, period: Any, resolution: Any = None,
+                          selector: Any = None) -> Any:
+        """The last ``period`` ready values ``indicator`` takes over ``symbol``'s history (it is fed the bars
+        before them that its warm-up needs); the indicator keeps the state the history left it in."""
+        from lean_runner.engine.algorithm.indicator_history import run_over_bars
+
+        target = self._engine_indicator(indicator)
+        warm_up = int(getattr(target, "warm_up_period", 1) or 1)
+        count = int(period) + warm_up - 1
+        runtime: Any = self._require_runtime()
+        return run_over_bars(target, runtime.history_bars(symbol, count, resolution), selector)
 
     def create_indicator_name(self, symbol: Any, type: str, resolution: Any = None) -> str:
         """LEAN's ``CreateIndicatorName``: ``"SMA(20)"`` for SPY daily → ``"SMA(20,SPY_day)"``."""
@@ -175,6 +193,30 @@ class IndicatorHelpersMixin:
             type, resolution = MovingAverageType.SIMPLE, type
         name = self.create_indicator_name(symbol, f"ATR({int(period)})", resolution)
         return self._initialize_indicator(symbol, AverageTrueRange(name, int(period), type), resolution, selector)
+
+    def heikin_ashi(self, symbol: Any, resolution: Any = None, selector: Any = None) -> HeikinAshi:
+        name = self.create_indicator_name(symbol, "HA", resolution)
+        return self._initialize_indicator(symbol, HeikinAshi(name), resolution, selector)
+
+    def logr(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> LogReturn:
+        name = self.create_indicator_name(symbol, f"LOGR({int(period)})", resolution)
+        return self._initialize_indicator(symbol, LogReturn(name, int(period)), resolution, selector)
+
+    def rocr(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> RateOfChangeRatio:
+        name = self.create_indicator_name(symbol, f"ROCR({int(period)})", resolution)
+        return self._initialize_indicator(symbol, RateOfChangeRatio(name, int(period)), resolution, selector)
+
+    def midpoint(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> MidPoint:
+        name = self.create_indicator_name(symbol, f"MIDPOINT({int(period)})", resolution)
+        return self._initialize_indicator(symbol, MidPoint(name, int(period)), resolution, selector)
+
+    def tr(self, symbol: Any, resolution: Any = None, selector: Any = None) -> TrueRange:
+        name = self.create_indicator_name(symbol, "TR", resolution)
+        return self._initialize_indicator(symbol, TrueRange(name), resolution, selector)
+
+    def var(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Variance:
+        name = self.create_indicator_name(symbol, f"VAR({int(period)})", resolution)
+        return self._initialize_indicator(symbol, Variance(name, int(period)), resolution, selector)
 
     def std(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> StandardDeviation:
         name = self.create_indicator_name(symbol, f"STD({int(period)})", resolution)

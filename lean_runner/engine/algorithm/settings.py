@@ -26,6 +26,16 @@ class AlgorithmSettings(PascalCaseAttributes):
         self.rebalance_portfolio_on_insight_changes = True
         self.max_absolute_portfolio_target_percentage = 1_000_000_000.0
         self.min_absolute_portfolio_target_percentage = 1e-9
+        self.daily_consolidation_use_extended_market_hours = False
+
+    @property
+    def warm_up_resolution(self) -> int | None:
+        """LEAN's other spelling of ``warmup_resolution``."""
+        return self.warmup_resolution
+
+    @warm_up_resolution.setter
+    def warm_up_resolution(self, value: int | None) -> None:
+        self.warmup_resolution = value
 
     def __setattr__(self, name: str, value: object) -> None:
         # Accept self.Settings.FreePortfolioValuePercentage = ... from PascalCase algorithms.

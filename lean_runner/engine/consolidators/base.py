@@ -102,6 +102,19 @@ class DataConsolidator(PascalCaseAttributes):
         return self._window[index]
 
     @property
+    def current(self) -> Any:
+        """The latest consolidated bar (``window[0]``), None before the first."""
+        return self._window[0] if self._window.count else None
+
+    @property
+    def previous(self) -> Any:
+        """The bar before ``current`` (``window[1]``), None until there are two."""
+        return self._window[1] if self._window.count > 1 else None
+
+    def reset_window(self) -> None:
+        self._window.reset()
+
+    @property
     def input_type(self) -> type:
         return object
 

@@ -31,6 +31,7 @@ class IdentityDataConsolidator(DataConsolidator):
         super().__init__()
         self._input_type = input_type
         self._last: Any = None
+        self.tick_type = 0  # on tick data: the kind of tick it takes (TickType.TRADE, or QUOTE)
 
     @property
     def input_type(self) -> type:
@@ -45,7 +46,8 @@ class IdentityDataConsolidator(DataConsolidator):
         return clone_bar(self._last)
 
     def update(self, data: Any) -> None:
-        if self._last is None or self._last.end_time != data.end_time:
+        # Ticks share timestamps (several a millisecond): each one passes, as in LEAN.
+        if self._last is None or self._last.end_time != data.end_time or getattr(data, "tick_type", None) is not None:
             self._emit(data)
             self._last = data
 

@@ -85,6 +85,20 @@ class PeriodCountConsolidatorBase(DataConsolidator):
     def _time_based(self) -> bool:
         return self._max_count is None
 
+    @property
+    def is_time_based(self) -> bool:
+        """True for period and calendar consolidators; False when a bar count closes bars."""
+        return self._max_count is None
+
+    @property
+    def period(self) -> timedelta | None:
+        return self._spec_period
+
+    @property
+    def working_bar(self) -> Any:
+        """The bar being built (the object itself; ``working_data`` is a copy)."""
+        return self._working
+
     def _rounded(self, time: datetime) -> datetime:
         """LEAN's ``GetRoundedBarTime(DateTime)``; a calendar also sets the period of a new bar."""
         if self._func is not None:

@@ -8,6 +8,7 @@ prices were all zero in the file is missing: its prices are NaN and its size 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar, TypeVar
 
@@ -179,32 +180,43 @@ def _check_factors(count: int, factors: npt.ArrayLike) -> F64:
     return array
 
 
-def adjust_trade_bars(bars: TradeBars, factors: npt.ArrayLike) -> TradeBars:
-    """Scale prices by ``factors`` and volume to ``round(volume / factor)`` (LEAN price scaling)."""
+def adjust_trade_bars(bars: TradeBars, factors: npt.ArrayLike, added: npt.ArrayLike | None = None) -> TradeBars:
+    """Scale prices by ``factors`` (then add ``added``, LEAN's TotalReturn dividends) and volume to
+    ``round(volume / factor)`` (LEAN price scaling)."""
     factor = _check_factors(len(bars), factors)
+    scale = _scaler(factor, added)
     return replace(
         bars,
-        open=bars.open * factor,
-        high=bars.high * factor,
-        low=bars.low * factor,
-        close=bars.close * factor,
+        open=scale(bars.open),
+        high=scale(bars.high),
+        low=scale(bars.low),
+        close=scale(bars.close),
         volume=np.round(bars.volume / factor),
     )
 
 
-def adjust_quote_bars(bars: QuoteBars, factors: npt.ArrayLike) -> QuoteBars:
-    """Scale bid/ask prices by ``factors`` and sizes to ``round(size / factor)``."""
+def adjust_quote_bars(bars: QuoteBars, factors: npt.ArrayLike, added: npt.ArrayLike | None = None) -> QuoteBars:
+    """Scale bid/ask prices by ``factors`` (then add ``added``) and sizes to ``round(size / factor)``."""
     factor = _check_factors(len(bars), factors)
+    scale = _scaler(factor, added)
     return replace(
         bars,
-        bid_open=bars.bid_open * factor,
-        bid_high=bars.bid_high * factor,
-        bid_low=bars.bid_low * factor,
-        bid_close=bars.bid_close * factor,
+        bid_open=scale(bars.bid_open),
+        bid_high=scale(bars.bid_high),
+        bid_low=scale(bars.bid_low),
+        bid_close=scale(bars.bid_close),
         bid_size=np.round(bars.bid_size / factor),
-        ask_open=bars.ask_open * factor,
-        ask_high=bars.ask_high * factor,
-        ask_low=bars.ask_low * factor,
-        ask_close=bars.ask_close * factor,
+        ask_open=scale(bars.ask_open),
+        ask_high=scale(bars.ask_high),
+        ask_low=scale(bars.ask_low),
+        ask_close=scale(bars.ask_close),
         ask_size=np.round(bars.ask_size / factor),
     )
+
+
+def _scaler(factor: npt.NDArray[np.float64],
+            added: npt.ArrayLike | None) -> Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]]:
+    if added is None or not np.any(added):
+        return lambda prices: prices * factor
+    offset = np.asarray(added, dtype=np.float64)
+    return lambda prices: prices * factor + offset

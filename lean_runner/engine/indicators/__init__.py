@@ -5,9 +5,10 @@ from lean_runner.engine.indicators.base import IndicatorBase, IndicatorDataPoint
 from lean_runner.engine.indicators.bollinger import BollingerBands
 from lean_runner.engine.indicators.composite import CompositeIndicator, ConstantIndicator, IndicatorExtensions
 from lean_runner.engine.indicators.deviation import StandardDeviation, Variance
-from lean_runner.engine.indicators.extrema import Maximum, Minimum
+from lean_runner.engine.indicators.extrema import Maximum, MidPoint, Minimum
 from lean_runner.engine.indicators.field import Field, IndicatorResult
 from lean_runner.engine.indicators.functional import FunctionalIndicator
+from lean_runner.engine.indicators.heikin_ashi import HeikinAshi
 from lean_runner.engine.indicators.macd import Identity, MovingAverageConvergenceDivergence
 from lean_runner.engine.indicators.moving_averages import (
     ExponentialMovingAverage,
@@ -21,10 +22,12 @@ from lean_runner.engine.indicators.stochastic import Stochastic
 from lean_runner.engine.indicators.true_range import AverageTrueRange, TrueRange
 from lean_runner.engine.indicators.window_indicators import (
     Delay,
+    LogReturn,
     Momentum,
     MomentumPercent,
     RateOfChange,
     RateOfChangePercent,
+    RateOfChangeRatio,
     Sum,
     WindowIndicator,
 )
@@ -39,13 +42,16 @@ __all__ = [
     "ExponentialMovingAverage",
     "Field",
     "FunctionalIndicator",
+    "HeikinAshi",
     "Identity",
     "IndicatorBase",
     "IndicatorDataPoint",
     "IndicatorExtensions",
     "IndicatorResult",
     "LinearWeightedMovingAverage",
+    "LogReturn",
     "Maximum",
+    "MidPoint",
     "Minimum",
     "Momentum",
     "MomentumPercent",
@@ -54,6 +60,7 @@ __all__ = [
     "PythonIndicatorAdapter",
     "RateOfChange",
     "RateOfChangePercent",
+    "RateOfChangeRatio",
     "RelativeStrengthIndex",
     "RollingWindow",
     "SimpleMovingAverage",

@@ -338,6 +338,14 @@ class IndicatorBase(PascalCaseAttributes):
     def __lt__(self, other: Any) -> bool:
         return self.current.value < self._v(other)
 
+    def compare_to(self, other: Any) -> int:
+        """-1, 0 or 1 as this indicator's value is below, at or above ``other`` (a value or an indicator)."""
+        mine, theirs = self.current.value, self._v(other)
+        return (mine > theirs) - (mine < theirs)
+
+    def to_detailed_string(self) -> str:
+        return f"{self.name} - {self}"
+
     def __le__(self, other: Any) -> bool:
         return self.current.value <= self._v(other)
 

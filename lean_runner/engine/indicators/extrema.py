@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lean_runner.engine.indicators.base import RollingWindow
+from lean_runner.engine.indicators.base import IndicatorBase, RollingWindow
 from lean_runner.engine.indicators.window_indicators import WindowIndicator, name_and_period
 from lean_runner.engine.naming import lean_names
 
@@ -77,3 +77,34 @@ class Minimum(WindowIndicator):
     def reset(self) -> None:
         super().reset()
         self.periods_since_minimum = 0
+
+
+@lean_names
+class MidPoint(IndicatorBase):
+    """The middle of the highest and lowest value of the last ``period`` values; ready after ``period``."""
+
+    def __init__(self, name: Any = None, period: int | None = None) -> None:
+        if period is None:
+            name, period = f"MIDPOINT({int(name)})", int(name)
+        super().__init__(str(name))
+        self.period = int(period)
+        self._maximum = Maximum(self.period)
+        self._minimum = Minimum(self.period)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.samples >= self.period
+
+    @property
+    def warm_up_period(self) -> int:
+        return self.period
+
+    def compute_next_value(self, input: Any) -> float:
+        self._maximum.update(input.time, float(input.value))
+        self._minimum.update(input.time, float(input.value))
+        return (self._maximum.current.value + self._minimum.current.value) / 2
+
+    def reset(self) -> None:
+        super().reset()
+        self._maximum.reset()
+        self._minimum.reset()

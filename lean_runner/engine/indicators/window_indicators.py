@@ -140,3 +140,30 @@ class MomentumPercent(RateOfChangePercent):
     @staticmethod
     def _default_name() -> str:
         return "MOMP({})"
+
+
+@lean_names
+class RateOfChangeRatio(RateOfChange):
+    """``value / value[period]``: the rate of change plus one (0 while that is 0, as LEAN's)."""
+
+    @staticmethod
+    def _default_name() -> str:
+        return "ROCR({})"
+
+    def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
+        change = super().compute_from_window(window, value)
+        return change + 1 if change != 0 else 0.0
+
+
+@lean_names
+class LogReturn(WindowIndicator):
+    """``ln(value / value[period])`` against the oldest value kept (0 where the ratio is not finite)."""
+
+    def __init__(self, name: Any = None, period: int | None = None) -> None:
+        super().__init__(*name_and_period(name, period, "LOGR({})"))
+
+    def compute_from_window(self, window: RollingWindow[float], value: float) -> float:
+        base = self._oldest_or_removed()
+        if base == 0 or value / base <= 0:
+            return 0.0
+        return math.log(value / base)

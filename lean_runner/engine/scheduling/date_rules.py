@@ -146,6 +146,19 @@ class RuleFactory:
     def time_zone(self) -> tzinfo:
         return self._time_zone
 
+    @property
+    def market_hours_database(self) -> Any:
+        """Exchange hours by symbol: ``market_hours_database.get_exchange_hours(market, symbol, type)``."""
+        return _HoursLookup(self._hours_for)
+
+
+class _HoursLookup:
+    def __init__(self, hours_for: Callable[[Any], ExchangeHours]) -> None:
+        self._hours_for = hours_for
+
+    def get_exchange_hours(self, market: Any = "usa", symbol: Any = None, security_type: Any = None) -> Any:
+        return self._hours_for(symbol)
+
 
 @lean_names
 class DateRules(RuleFactory):
@@ -208,6 +221,14 @@ class DateRules(RuleFactory):
         """The month's last day - offset; with a symbol its last trading day - offset trading days."""
         return self._periodic(symbol, days_offset, False, "Month", 30)
 
+    def quarter_start(self, symbol: Any = None, days_offset: int = 0) -> DateRule:
+        """The quarter's first day (January, April, July, October) + offset; with a symbol its first trading
+        day + offset trading days."""
+        return self._periodic(symbol, days_offset, True, "Quarter", 91)
+
+    def quarter_end(self, symbol: Any = None, days_offset: int = 0) -> DateRule:
+        return self._periodic(symbol, days_offset, False, "Quarter", 91)
+
     def year_start(self, symbol: Any = None, days_offset: int = 0) -> DateRule:
         return self._periodic(symbol, days_offset, True, "Year", 365)
 
@@ -259,18 +280,20 @@ class DateRules(RuleFactory):
         if not 0 <= offset <= limit:
             raise ValueError(f"DateRules.{rule}(): offset must be between 0 and {limit}")
         schedule = self._schedule(symbol)
-        yearly = unit == "Year"
+        months = {"Month": 1, "Quarter": 3, "Year": 12}[unit]
 
         def dates(start: date, end: date, now: datetime) -> Iterator[date]:
-            year, month = start.year, 1 if yearly else start.month
-            while (year, month) <= (end.year, 12 if yearly else end.month):
-                first = date(year, month, 1)
-                following = date(year + 1, 1, 1) if yearly or month == 12 else date(year, month + 1, 1)
+            period = (start.year * 12 + start.month - 1) // months * months  # months since year 0
+            while True:
+                first = date(period // 12, period % 12 + 1, 1)
+                if first > end:
+                    return
+                following = date((period + months) // 12, (period + months) % 12 + 1, 1)
                 last = following - _ONE_DAY
                 base, boundary = (first, last) if forward else (last, first)
                 found = schedule.scheduled_day(base, offset, forward, boundary)
                 if start <= found <= end:
                     yield found
-                year, month = (year + 1, 1) if yearly or month == 12 else (year, month + 1)
+                period += months
 
         return DateRule(self._name(symbol, rule, offset if forward else -offset), dates)
