@@ -76,6 +76,7 @@ from lean_runner.engine.volatility import NULL_VOLATILITY_MODEL
 
 NS = 1_000_000_000
 _UTC_EPOCH = datetime(1970, 1, 1)
+PROGRESS_STRIDE = 256  # most slices between two reads of the clock for progress lines
 
 
 @dataclass(frozen=True)
@@ -646,7 +647,9 @@ class BacktestEngine:
         # corporate action or open order can be due there (see quiet_stretch). It is worked out again after
         # every other slice, and a quiet slice ends the stretch if on_data changed any of that.
         quiet_until = 0
-        next_progress_check = 256
+        # The clock is read every `stride` slices; slow on_data (heavy algorithms) shortens the stride so
+        # progress still comes about every progress_interval, fast loops keep it long and cheap.
+        stride, next_progress_check, last_check = PROGRESS_STRIDE, PROGRESS_STRIDE, wallclock.perf_counter()
         make_slice = object.__new__
         tick_updates: list[tuple[Security, list[Any], bool]] = []  # this slice's ticks for the consolidators
         for index in range(count):
@@ -776,8 +779,10 @@ class BacktestEngine:
                     schedule_version = schedule.version
                     next_event_ns = timed.next_event_local_ns()
                 if index >= next_progress_check:
-                    next_progress_check = index + 256
                     now = wallclock.perf_counter()
+                    wanted = progress_interval / 4
+                    stride = max(1, min(PROGRESS_STRIDE, int(stride * wanted / max(now - last_check, 1e-9))))
+                    next_progress_check, last_check = index + stride, now
                     if now - last_progress >= progress_interval:
                         last_progress = now
                         self.data_points = data_points
