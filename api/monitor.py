@@ -47,7 +47,7 @@ CLOSE_UNAUTHORIZED = 4401
 
 def progress_frame(event: ProgressEvent) -> dict[str, Any]:
     equity = {"time": iso_utc(event.equity.time), "value": event.equity.equity} if event.equity else None
-    return {"event": "progress_update", "backtest_id": event.backtest_id,
+    return {"event": "progress_update", "backtest_id": event.backtest_id, "published_at": iso_utc(event.at.timestamp()),
             "progress": {"progress_percentage": event.percent, "current_date": event.current_date or None,
                          "statistics": running_statistics(dict(event.statistics)), "equity": equity}}
 

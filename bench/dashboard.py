@@ -3,7 +3,7 @@ view with a 100,000-point equity curve, and the live chart's update rate during 
 
 ``python bench/dashboard.py [--results 1000] [--points 100000] [--json out.json]``
 
-1. Fills a project with ``--results`` results (one real run through the API, copied; see bench/api_load.py), and
+1. Fills a project with ``--results`` results (one real run through the API, copied; see bench/filled_project.py), and
    gives one copy an equity curve of ``--points`` points (a random walk written into LEAN's result file, so the
    detail view reads it the way it reads any result).
 2. Starts ``workbench serve`` on it and opens, each in a fresh page of Debian's Chromium (Playwright):
@@ -39,8 +39,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "api"))
 sys.path.insert(0, str(REPO / "bench"))
-from api_load import fill_project  # noqa: E402
 from api_server import start_server  # noqa: E402
+from filled_project import fill_project  # noqa: E402
 
 TEMPLATE_DATA = REPO.parent / "shared" / "lean-data"  # the data the brief names: ../shared/lean-data
 CHROMIUM = "/usr/bin/chromium"

@@ -73,6 +73,8 @@ def test_a_watched_run_sends_connected_progress_with_equity_then_completion(serv
     points = [p["equity"] for p in progress if p["equity"]]
     assert len(points) >= 3 and all(isinstance(p["value"], float) for p in points)
     assert [p["time"] for p in points] == sorted(p["time"] for p in points)
+    published = [f["published_at"] for f in frames if f["event"] == "progress_update"]
+    assert published == sorted(published) and all(p.endswith("Z") for p in published)
     result = frames[-1]["result"]
     assert result["backtest_id"] == started["backtest_id"] and result["statistics"]["net_profit"] is not None
 

@@ -1,6 +1,6 @@
 """Benchmark the API server: request latency under a steady load, and WebSocket fan-out to many clients.
 
-``python bench/api_load.py [--results 1000] [--rate 200] [--seconds 10] [--clients 200] [--json out.json]``
+``python bench/api.py [--results 1000] [--rate 200] [--seconds 10] [--clients 200] [--json out.json]``
 
 1. Starts a real ``workbench serve`` (embedded engine) on a copy of test-project, runs one short backtest
    through the API, stops the server, copies that result folder until the project holds ``--results`` results
@@ -34,6 +34,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,13 @@ import websockets
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "api"))
-from api_server import ServerProcess, make_project, start_server, wait_for_status  # noqa: E402
+sys.path.insert(0, str(REPO / "bench"))
+from api_server import ServerProcess, start_server  # noqa: E402
+from filled_project import USER, fill_project  # noqa: E402
 
 TEMPLATE_DATA = REPO.parent / "shared" / "lean-data"  # the data the brief names: ../shared/lean-data
 GOAL_P99_MS = 20.0
 GOAL_FANOUT_MS = 100.0
-USER = "u_bench"
-RUN_REQUEST = {"strategy_name": "main", "start_date": "2013-10-07", "end_date": "2013-10-08", "initial_cash": 100000,
-               "symbols": ["SPY"], "resolution": "Minute"}
 
 
 @dataclass
@@ -70,6 +70,8 @@ class FanoutFigures:
     median_spread_ms: float
     p99_spread_ms: float
     max_spread_ms: float
+    median_delay_ms: float  # from the frame's `published_at` to its arrival at the last of the clients
+    max_delay_ms: float
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -77,37 +79,6 @@ def percentile(values: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-# --- the workbench, filled with results ------------------------------------------------------------------------
-
-def fill_project(work: Path, data: Path, count: int) -> Path:
-    project = make_project(work / "project")
-    server = start_server(project, data, work / "cache", log_name="fill.log")
-    try:
-        with server.client() as client:
-            run = client.post("/api/v2/backtest/run", json=RUN_REQUEST)
-            run.raise_for_status()
-            status = wait_for_status(client, run.json()["backtest_id"], {"completed", "failed"}, timeout=300)
-            if status["status"] != "completed":
-                raise SystemExit(f"the seed backtest did not complete: {status}")
-    finally:
-        server.stop()
-    results = project / "backtests"
-    [seed] = [folder for folder in results.iterdir() if folder.is_dir()]
-    seed_metadata = json.loads((seed / "workbench.json").read_text())
-    seed_metadata.setdefault("extra", {})["user_id"] = USER  # the strategy API lists one user's backtests
-    (seed / "workbench.json").write_text(json.dumps(seed_metadata))
-    for index in range(1, count):
-        copy = results / f"2001-01-01_00-00-00_{index:05d}"  # names sort before the seed's
-        shutil.copytree(seed, copy)
-        metadata_file = copy / "workbench.json"
-        metadata = json.loads(metadata_file.read_text())
-        metadata["backtestId"] = f"bt_bench{index:08d}"
-        metadata_file.write_text(json.dumps(metadata))
-    for database in results.glob("workbench.db*"):
-        database.unlink()  # the next start rebuilds the store from the folders
-    return project
 
 
 # --- the peer: bare Tornado ------------------------------------------------------------------------------------
@@ -137,7 +108,8 @@ def serve_peer(port_file: Path, bodies_file: Path) -> None:
         async def post(self) -> None:
             frame = bodies["frame"]
             for index in range(int(self.get_argument("frames"))):
-                text = frame.replace("__INDEX__", str(index))
+                text = frame.replace("__INDEX__", str(index)).replace(
+                    "__PUBLISHED__", datetime.now(UTC).isoformat().replace("+00:00", "Z"))
                 for socket in list(sockets):
                     socket.write_message(text)
                 await asyncio.sleep(float(self.get_argument("interval")))
@@ -226,19 +198,26 @@ async def closed_loop(base: str, path: str, seconds: float, workers: int = 8) ->
 async def fanout(connect_url: str, clients: int, start: Callable[[], Awaitable[None]], key: Callable[[dict], Any],
                  name: str) -> FanoutFigures:
     arrivals: dict[Any, list[float]] = defaultdict(list)
+    published: dict[Any, float] = {}
 
     async def listen(socket: Any) -> None:
         async for message in socket:
             frame = json.loads(message)
-            arrivals[key(frame)].append(time.perf_counter())
+            arrivals[key(frame)].append(time.time())  # wall clock: the server's published_at is on the same one
+            if frame.get("published_at"):
+                published[key(frame)] = datetime.fromisoformat(frame["published_at"].replace("Z", "+00:00")
+                                                               ).timestamp()
 
     sockets = [await websockets.connect(connect_url, max_queue=None) for _ in range(clients)]
     listeners = [asyncio.create_task(listen(socket)) for socket in sockets]
     await start()
     await asyncio.wait_for(asyncio.gather(*listeners, return_exceptions=True), timeout=600)
-    spreads = [1000 * (max(times) - min(times)) for times in arrivals.values() if len(times) == clients]
+    complete = {frame: times for frame, times in arrivals.items() if len(times) == clients}
+    spreads = [1000 * (max(times) - min(times)) for times in complete.values()]
+    delays = [1000 * (max(times) - published[frame]) for frame, times in complete.items() if frame in published]
     return FanoutFigures(name, clients, len(spreads), statistics.median(spreads) if spreads else float("nan"),
-                         percentile(spreads, 0.99), max(spreads, default=float("nan")))
+                         percentile(spreads, 0.99), max(spreads, default=float("nan")),
+                         statistics.median(delays) if delays else float("nan"), max(delays, default=float("nan")))
 
 
 def progress_key(frame: dict) -> Any:
@@ -326,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                 total = client.get("/api/v2/backtest/results", params={"page_size": 1}).json()["total_count"]
             print(f"the server lists {total} results", flush=True)
             sample_frame = {"event": "progress_update", "backtest_id": "bt_x", "index": "__INDEX__",
+                            "published_at": "__PUBLISHED__",
                             "progress": {"progress_percentage": 50.0, "current_date": "2013-10-09",
                                          "statistics": {"total_orders": 1, "net_profit": "1.2%"},
                                          "equity": {"time": "2013-10-09T14:00:00Z", "value": 100123.45}}}
@@ -348,11 +328,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {server_name[:-1]} | {figures.p50_ms:.1f} | {figures.p99_ms:.1f} | "
               f"{figures.achieved_rps:.0f} | {throughput[figures.name]:.0f} |")
     print()
-    print("| fan-out | clients | frames | median spread ms | p99 spread ms | max spread ms |")
-    print("|---|---|---|---|---|---|")
+    print("| fan-out | clients | frames | median spread ms | max spread ms | median delay to the last client ms "
+          "| max delay ms |")
+    print("|---|---|---|---|---|---|---|")
     for item in fan:
         print(f"| {item.name} | {item.clients} | {item.frames} | {item.median_spread_ms:.1f} | "
-              f"{item.p99_spread_ms:.1f} | {item.max_spread_ms:.1f} |")
+              f"{item.max_spread_ms:.1f} | {item.median_delay_ms:.1f} | {item.max_delay_ms:.1f} |")
     print()
     verdicts = []
     for ours, peer_figures in zip(load[::2], load[1::2], strict=True):
@@ -361,10 +342,10 @@ def main(argv: list[str] | None = None) -> int:
         verdicts.append(verdict)
         print(f"{verdict} {ours.name}: p99 {ours.p99_ms:.1f} ms (goal < {GOAL_P99_MS:.0f} ms; "
               f"{ratio:.1f}x bare Tornado's p99)")
-    fan_verdict = "PASS" if fan[0].max_spread_ms < GOAL_FANOUT_MS else "FAIL"
+    fan_verdict = "PASS" if fan[0].max_delay_ms < GOAL_FANOUT_MS else "FAIL"
     verdicts.append(fan_verdict)
-    print(f"{fan_verdict} fan-out to {fan[0].clients} clients: max spread {fan[0].max_spread_ms:.1f} ms "
-          f"(goal < {GOAL_FANOUT_MS:.0f} ms; bare Tornado {fan[1].max_spread_ms:.1f} ms)")
+    print(f"{fan_verdict} fan-out to {fan[0].clients} clients: progress event to the last client at most "
+          f"{fan[0].max_delay_ms:.1f} ms (goal < {GOAL_FANOUT_MS:.0f} ms; bare Tornado {fan[1].max_delay_ms:.1f} ms)")
     if args.json:
         args.json.write_text(json.dumps({"load": [asdict(f) for f in load], "throughput": throughput,
                                          "fanout": [asdict(f) for f in fan]}, indent=2))
