@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import pytest
 from api_server import ServerProcess, make_project, start_server, wait_for_status
 
 CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 # The largest equity series of the Bokeh document: the live chart's buffer (number of points drawn so far).
 EQUITY_POINTS_JS = """() => {
@@ -269,4 +271,7 @@ def test_nothing_left_the_machine_and_the_console_and_server_log_stayed_clean(se
     assert session.outside == [], sorted(set(session.outside))
     assert session.errors == []
     log = server.log_text()
-    assert "Traceback" not in log and "Callable raised" not in log, log[-3000:]
+    # Errors in our code show as a traceback through it; Bokeh logs its own closed-socket tracebacks when a
+    # page goes away mid-write (a reload), which are not ours.
+    ours = re.findall(rf'File "{re.escape(str(REPO))}/(?:app|api|lean_runner)/[^"]+", line \d+', log)
+    assert ours == [] and "Callable raised" not in log, log[-3000:]
