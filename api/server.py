@@ -9,6 +9,7 @@ SIGINT/SIGTERM stop accepting, stop running backtests (marked cancelled) and exi
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
 import signal
@@ -166,6 +167,9 @@ def serve(settings: Settings, *, out: TextIO = sys.stdout) -> int:
 
     async def main() -> None:
         server = start_server(workbench, settings, out=out)
+        # Everything loaded so far (Panel, Bokeh, pandas, the services) lives as long as the server: keep it
+        # out of the garbage collector's full passes, which otherwise stall the IOLoop for a few hundred ms.
+        gc.freeze()
         host = f"[{settings.host}]" if ":" in settings.host else settings.host
         out.write(f"Serving the LEAN workbench on http://{host}:{server.port} (dashboard: /, API docs: /docs)\n")
         out.flush()

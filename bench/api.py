@@ -71,7 +71,9 @@ class FanoutFigures:
     p99_spread_ms: float
     max_spread_ms: float
     median_delay_ms: float  # from the frame's `published_at` to its arrival at the last of the clients
+    p99_delay_ms: float
     max_delay_ms: float
+    slowest_frame: int  # which frame (0 = first) had the largest delay
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -215,9 +217,11 @@ async def fanout(connect_url: str, clients: int, start: Callable[[], Awaitable[N
     complete = {frame: times for frame, times in arrivals.items() if len(times) == clients}
     spreads = [1000 * (max(times) - min(times)) for times in complete.values()]
     delays = [1000 * (max(times) - published[frame]) for frame, times in complete.items() if frame in published]
+    slowest = delays.index(max(delays)) if delays else -1
     return FanoutFigures(name, clients, len(spreads), statistics.median(spreads) if spreads else float("nan"),
                          percentile(spreads, 0.99), max(spreads, default=float("nan")),
-                         statistics.median(delays) if delays else float("nan"), max(delays, default=float("nan")))
+                         statistics.median(delays) if delays else float("nan"), percentile(delays, 0.99),
+                         max(delays, default=float("nan")), slowest)
 
 
 def progress_key(frame: dict) -> Any:
@@ -233,7 +237,7 @@ async def measure(server: ServerProcess, peer: str, paths: dict[str, str], args:
                   ) -> tuple[list[LoadFigures], dict[str, float], list[FanoutFigures]]:
     load: list[LoadFigures] = []
     throughput: dict[str, float] = {}
-    for name, path in paths.items():
+    for name, path in ({} if args.only_fanout else paths).items():
         for label, base in (("workbench", server.url), ("bare tornado", peer)):
             figures = await open_loop(base, path, args.rate, args.seconds, f"{name} [{label}]")
             load.append(figures)
@@ -278,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("WORKBENCH_DATA_FOLDER", TEMPLATE_DATA)))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--only-fanout", action="store_true", help="skip the request latencies")
     parser.add_argument("--peer-server", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.peer_server:
@@ -328,12 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {server_name[:-1]} | {figures.p50_ms:.1f} | {figures.p99_ms:.1f} | "
               f"{figures.achieved_rps:.0f} | {throughput[figures.name]:.0f} |")
     print()
-    print("| fan-out | clients | frames | median spread ms | max spread ms | median delay to the last client ms "
-          "| max delay ms |")
-    print("|---|---|---|---|---|---|---|")
+    print("| fan-out | clients | frames | median spread ms | max spread ms | delay to the last client: median ms "
+          "| p99 ms | max ms (frame) |")
+    print("|---|---|---|---|---|---|---|---|")
     for item in fan:
         print(f"| {item.name} | {item.clients} | {item.frames} | {item.median_spread_ms:.1f} | "
-              f"{item.max_spread_ms:.1f} | {item.median_delay_ms:.1f} | {item.max_delay_ms:.1f} |")
+              f"{item.max_spread_ms:.1f} | {item.median_delay_ms:.1f} | {item.p99_delay_ms:.1f} | "
+              f"{item.max_delay_ms:.1f} ({item.slowest_frame}) |")
     print()
     verdicts = []
     for ours, peer_figures in zip(load[::2], load[1::2], strict=True):
