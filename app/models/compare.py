@@ -67,12 +67,13 @@ class CompareModel(param.Parameterized):
         curves, drawdowns, columns = {}, {}, {}
         for timestamp in chosen:
             try:
-                detail = self.workbench.results.detail_v2(timestamp, self.caller)
+                read = self.workbench.results.detail(timestamp, self.caller)
             except BacktestRunError as error:
                 self.message = f"Cannot read {timestamp}: {message_of(error)}"
                 continue
+            detail = read.summary
             label = label_of(detail)
-            equity = series_of(detail.equity_curve)
+            equity = series_of(read.equity)
             curves[label] = equity / float(equity.iloc[0]) * 100.0 if not equity.empty else equity
             drawdowns[label] = underwater(equity)
             columns[label] = detail.statistics.model_dump()

@@ -31,13 +31,13 @@ ORDER_TYPE = {0: "Market", 1: "Limit", 2: "StopMarket", 3: "StopLimit", 4: "Mark
               11: "TrailingStop"}
 
 
-def series_of(points: list[Any]) -> pd.Series:
-    """``[{"time": iso, "value": v}, ...]`` (or EquityPointV2 models) → a float series on a UTC-naive time index."""
+def series_of(points: list[tuple[float, float]]) -> pd.Series:
+    """``[(unix seconds, value), ...]`` → a float series on a UTC-naive time index."""
     if not points:
         return pd.Series(dtype=float, index=pd.DatetimeIndex([], name="time"), name="value")
-    times = [p["time"] if isinstance(p, dict) else p.time for p in points]
-    values = [p["value"] if isinstance(p, dict) else p.value for p in points]
-    index = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).tz_localize(None)
+    times = [t for t, _ in points]
+    values = [v for _, v in points]
+    index = pd.DatetimeIndex(pd.to_datetime(times, unit="s"))
     series = pd.Series(values, index=index, dtype=float, name="value")
     series.index.name = "time"
     return series[~series.index.duplicated(keep="last")].sort_index()
@@ -142,12 +142,13 @@ class ResultDetailModel(param.Parameterized):
         if not self.timestamp:
             return
         try:
-            detail = self.workbench.results.detail_v2(self.timestamp, self.caller)
+            read = self.workbench.results.detail(self.timestamp, self.caller)
         except BacktestRunError as error:
             self.error = message_of(error)
             return
-        equity = series_of(detail.equity_curve)
-        benchmark = series_of(detail.benchmark_curve)
+        detail = read.summary
+        equity = series_of(read.equity)
+        benchmark = series_of(read.benchmark)
         if not benchmark.empty and not equity.empty and benchmark.iloc[0]:
             benchmark = benchmark / benchmark.iloc[0] * float(equity.iloc[0])
         self._folder = Path(detail.result_path)
@@ -156,10 +157,10 @@ class ResultDetailModel(param.Parameterized):
                      "end_date": detail.end_date, "initial_cash": detail.initial_cash,
                      "final_value": detail.final_value, "backtest_id": detail.backtest_id,
                      **detail.statistics.model_dump()},
-            lean_statistics=dict(detail.lean_statistics), equity=equity, benchmark=benchmark,
+            lean_statistics=dict(read.lean_statistics), equity=equity, benchmark=benchmark,
             drawdown=underwater(equity), monthly=monthly_returns(equity, detail.initial_cash),
-            yearly=yearly_returns(equity, detail.initial_cash), trades=trades_frame(detail.trades),
-            orders=orders_frame(detail.orders), logs=list(detail.logs), synthetic=detail.synthetic_data)
+            yearly=yearly_returns(equity, detail.initial_cash), trades=trades_frame(read.trades),
+            orders=orders_frame(read.orders), logs=list(read.logs), synthetic=detail.synthetic_data)
         self.prices = self._prices()
 
     def _prices(self) -> dict[str, pd.Series]:

@@ -105,19 +105,22 @@ def iso_utc(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
 
 
-def equity_points(result: LeanResultFolder) -> list[dict[str, Any]]:
-    return [{"time": iso_utc(t), "value": float(v)} for t, v in result.equity_curve()]
+def equity_pairs(result: LeanResultFolder) -> list[tuple[float, float]]:
+    """The equity curve as ``(unix seconds, value)``."""
+    return [(float(t), float(v)) for t, v in result.equity_curve()]
 
 
-def benchmark_points(result: LeanResultFolder) -> list[dict[str, Any]]:
+def benchmark_pairs(result: LeanResultFolder) -> list[tuple[float, float]]:
+    """The benchmark as ``(unix seconds, value)`` (empty without a Benchmark chart)."""
     chart = result.charts.get("Benchmark")
     series = chart.series.get("Benchmark") if chart is not None else None
     if series is None:
         return []
     if isinstance(series, CandlestickSeries):
-        return [{"time": iso_utc(t), "value": float(v)} for t, v in zip(series.times, series.closes, strict=True)]
+        return [(float(t), float(v)) for t, v in zip(series.times, series.closes, strict=True)]
     values = getattr(series, "values", None) or []
-    return [{"time": iso_utc(t), "value": float(v)} for t, v in values if v is not None]
+    return [(float(t), float(v)) for t, v in values if v is not None]
+
 
 
 def closed_trades(result: LeanResultFolder) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ folders are the source of truth and the store is their index (rebuilt from them 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lean_runner.engine.results.reader import ResultFolderError, read_result_folder
@@ -18,17 +19,32 @@ from lean_runner.services.access import Caller
 from lean_runner.services.backtests import BacktestService
 from lean_runner.services.errors import BadRequestError, NotFoundError
 from lean_runner.services.result_shapes import (
-    benchmark_points,
+    benchmark_pairs,
     closed_trades,
     empty_facts,
-    equity_points,
+    equity_pairs,
     ordered_orders,
 )
+from lean_runner.services.result_shapes import iso_utc as iso_seconds
 from lean_runner.store.database import ListedBacktest
 from lean_runner.store.models import BacktestRecord, iso_utc
 
 _MAX_LOG_LINES = 5_000
 MAX_PAGE = 1_000_000_000  # keeps the offset inside the databases' 64-bit integers
+
+
+@dataclass(frozen=True)
+class ResultDetail:
+    """One result read from its folder; curves as ``(unix seconds, value)`` pairs."""
+
+    summary: models.ResultSummaryV2
+    lean_statistics: dict[str, str]
+    runtime_statistics: dict[str, str]
+    equity: list[tuple[float, float]]
+    benchmark: list[tuple[float, float]]
+    trades: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    logs: list[str]
 
 
 class ResultService:
@@ -86,8 +102,9 @@ class ResultService:
             raise NotFoundError(f"no result '{timestamp}'")
         return record
 
-    def detail_v2(self, timestamp: str, caller: Caller) -> models.ResultDetailV2:
-        """The whole result: summary, LEAN's statistics, equity and benchmark curves, trades, orders, logs."""
+    def detail(self, timestamp: str, caller: Caller) -> ResultDetail:
+        """The whole result, read once: the v2 summary, LEAN's statistics, the curves as (seconds, value) pairs,
+        trades, orders, logs. The dashboard uses it as it is; :meth:`detail_v2` shapes it for the API."""
         record = self._record_of_folder(timestamp, caller)
         try:
             folder = self.orchestrator.index.path_of(timestamp)
@@ -107,15 +124,20 @@ class ResultService:
                 created_at="", result_path=str(folder), timestamp=timestamp,
                 status="completed" if result.status == "Completed" else "failed",
                 synthetic_data=self.synthetic_data)
+        return ResultDetail(summary=summary, lean_statistics=dict(result.statistics),
+                            runtime_statistics=dict(result.runtime_statistics), equity=equity_pairs(result),
+                            benchmark=benchmark_pairs(result), trades=closed_trades(result),
+                            orders=ordered_orders(result), logs=result.algorithm_log()[-_MAX_LOG_LINES:])
+
+    def detail_v2(self, timestamp: str, caller: Caller) -> models.ResultDetailV2:
+        """The whole result in the v2 document's shape (``GET /api/v2/backtest/results/{timestamp}``)."""
+        detail = self.detail(timestamp, caller)
         return models.ResultDetailV2(
-            **summary.model_dump(), lean_statistics=dict(result.statistics),
-            runtime_statistics=dict(result.runtime_statistics),
-            # The points are ours (read from LEAN's charts as str and float): no validation per point, a detail
-            # view of a long minute run has hundreds of thousands.
-            equity_curve=[models.EquityPointV2.model_construct(**point) for point in equity_points(result)],
-            benchmark_curve=[models.EquityPointV2.model_construct(**point) for point in benchmark_points(result)],
-            trades=closed_trades(result), orders=ordered_orders(result),
-            logs=result.algorithm_log()[-_MAX_LOG_LINES:])
+            **detail.summary.model_dump(), lean_statistics=detail.lean_statistics,
+            runtime_statistics=detail.runtime_statistics,
+            equity_curve=[models.EquityPointV2(time=iso_seconds(t), value=v) for t, v in detail.equity],
+            benchmark_curve=[models.EquityPointV2(time=iso_seconds(t), value=v) for t, v in detail.benchmark],
+            trades=detail.trades, orders=detail.orders, logs=detail.logs)
 
     def delete_v2(self, timestamp: str, caller: Caller) -> None:
         """Delete the folder and its record; a running backtest's folder is a 409 conflict."""
