@@ -139,6 +139,11 @@ def _curve(series: pd.Series, label: str, column: str = "detail_equity", **opts:
     return hv.Curve(frame, "time", column, label=label).opts(**opts)
 
 
+def _lazy(build: Callable[[], Any]) -> pn.param.ParamFunction:
+    # Built when its tab is first shown: the other tabs cost nothing until then (prices read the data folder).
+    return pn.param.ParamFunction(lambda: build(), lazy=True, sizing_mode="stretch_width")
+
+
 class ResultDetailView(Viewer):
     def __init__(self, model: ResultDetailModel, explain: Viewer | None = None, **params: Any) -> None:
         super().__init__(**params)
@@ -156,8 +161,9 @@ class ResultDetailView(Viewer):
             self.body.objects = [message_alert(model.error)]
             return
         self.body.objects = [self._header(), pn.Tabs(
-            ("Overview", self._overview()), ("Returns", self._returns()), ("Prices and trades", self._prices()),
-            ("Orders", self._table(model.orders)), ("Logs", self._logs()),
+            ("Overview", self._overview()), ("Returns", _lazy(self._returns)),
+            ("Prices and trades", _lazy(self._prices)), ("Orders", _lazy(lambda: self._table(model.orders))),
+            ("Logs", _lazy(self._logs)),
             *([("Explain", self.explain)] if self.explain is not None else []),
             sizing_mode="stretch_width", dynamic=True)]
 

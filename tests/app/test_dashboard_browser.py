@@ -194,6 +194,9 @@ def test_the_finished_run_is_in_the_results_table_and_its_detail_has_statistics_
     assert "Sharpe Ratio" in statistics and "Total Orders" in statistics
     assert session.page.locator(".detail-equity canvas").count() >= 1
     session.shot("detail")
+    session.page.locator(".bk-tab", has_text="Returns").first.click()  # built when first shown
+    session.page.locator(".monthly-heatmap canvas").first.wait_for(timeout=60_000)
+    session.shot("detail-returns")
 
 
 def test_compare_overlays_two_curves(session: Session, client: httpx.Client) -> None:
