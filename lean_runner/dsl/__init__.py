@@ -4,7 +4,7 @@ Plain Python, no web imports::
 
     from lean_runner.dsl import validate_spec, compile_spec, from_spec, to_spec, json_schema
 
-    report = validate_spec(spec, config, data_folder=Path("../shared/lean-data"), universes=library)
+    report = validate_spec(spec, config, data_folder=Path("data"), universes=library)
     report.as_response()      # {"valid": ..., "errors": [{"path", "message"}], "warnings": [...]}
     code = compile_spec(spec, config, universes=library)   # a LEAN Python algorithm (main.py)
 

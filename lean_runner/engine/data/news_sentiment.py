@@ -174,7 +174,7 @@ def import_news(csv_path: Path, data_folder: Path, *, analyzer: Any = None) -> l
 
     Example::
 
-        import_news(Path("headlines.csv"), Path("../shared/lean-data"))
+        import_news(Path("headlines.csv"), Path("data"))
         # [.../alternative/news-sentiment/aapl.csv, .../alternative/news-sentiment/ibm.csv]
     """
     headlines = read_headlines(csv_path)
