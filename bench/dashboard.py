@@ -39,22 +39,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "api"))
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "tests" / "app"))
 from api_server import start_server  # noqa: E402
 from filled_project import fill_project  # noqa: E402
+from page_probes import EQUITY_POINTS_JS  # noqa: E402
 
 TEMPLATE_DATA = REPO.parent / "shared" / "lean-data"  # the data the brief names: ../shared/lean-data
 CHROMIUM = "/usr/bin/chromium"
 GOAL_RESULTS_S, GOAL_DETAIL_S, GOAL_UPDATES_PER_S = 1.5, 2.0, 2.0
-EQUITY_POINTS_JS = """() => {
-  let most = 0;
-  for (const doc of window.Bokeh.documents) {
-    for (const model of doc.all_models) {
-      const data = model.data;
-      if (data && data.equity !== undefined) { most = Math.max(most, data.equity.length); }
-    }
-  }
-  return most;
-}"""
 CANVAS_IN = """(css) => {
   const walk = (root) => { for (const el of root.querySelectorAll('*')) {
       if (el.matches && el.matches(css)) { return el; }

@@ -124,7 +124,7 @@ class ResultDetailModel(param.Parameterized):
     orders = param.DataFrame(default=pd.DataFrame(), doc="Orders.")
     logs = param.List(default=[], doc="The algorithm's log lines.")
     prices = param.Dict(default={}, doc="Traded symbol → its adjusted daily closes over the run (at most "
-                                        "MAX_PRICE_SYMBOLS symbols, the most traded first).")
+                                        "MAX_PRICE_SYMBOLS symbols, the most traded first); see load_prices.")
     synthetic = param.Boolean(default=False, doc="True when the result ran on the generated sample data.")
     error = param.String(default="", doc="Why the result cannot be shown.")
 
@@ -133,6 +133,7 @@ class ResultDetailModel(param.Parameterized):
         self.workbench = workbench
         self.caller = caller
         self._folder: Path | None = None
+        self._prices_read = False
         if self.timestamp:
             self._load()
 
@@ -160,10 +161,16 @@ class ResultDetailModel(param.Parameterized):
             lean_statistics=dict(read.lean_statistics), equity=equity, benchmark=benchmark,
             drawdown=underwater(equity), monthly=monthly_returns(equity, detail.initial_cash),
             yearly=yearly_returns(equity, detail.initial_cash), trades=trades_frame(read.trades),
-            orders=orders_frame(read.orders), logs=list(read.logs), synthetic=detail.synthetic_data)
-        self.prices = self._prices()
+            orders=orders_frame(read.orders), logs=list(read.logs), synthetic=detail.synthetic_data, prices={})
+        self._prices_read = False
 
-    def _prices(self) -> dict[str, pd.Series]:
+    def load_prices(self) -> dict[str, pd.Series]:
+        """The traded symbols' prices, read from the data folder once, when first asked for (its tab opens)."""
+        if not self._prices_read:
+            self.prices, self._prices_read = self._read_prices(), True
+        return self.prices
+
+    def _read_prices(self) -> dict[str, pd.Series]:
         if self.trades.empty or self.equity.empty:
             return {}
         start, end = self.equity.index[0].date(), self.equity.index[-1].date()

@@ -149,7 +149,7 @@ class ResultDetailView(Viewer):
         super().__init__(**params)
         self.model, self.explain = model, explain
         self.body = pn.Column(sizing_mode="stretch_width")
-        self.model.param.watch(self._show, ["timestamp", "equity", "error", "prices"])
+        self.model.param.watch(self._show, ["timestamp", "equity", "error"])
         self._show()
 
     def _show(self, *_: Any) -> None:
@@ -221,7 +221,7 @@ class ResultDetailView(Viewer):
     def _prices(self) -> pn.viewable.Viewable:
         model = self.model
         parts: list[Any] = []
-        for symbol, closes in model.prices.items():
+        for symbol, closes in model.load_prices().items():
             trades = model.trades[model.trades["symbol"] == symbol]
             price = hv.Dimension(f"price_{symbol}", label="price")  # per symbol: same-named dimensions share ranges
             entries = hv.Scatter((pd.to_datetime(trades["entry_time"]).dt.tz_localize(None), trades["entry_price"]),

@@ -1,7 +1,7 @@
 """The request and response bodies of both documented APIs, as pydantic models.
 
 The same models validate what arrives, shape what leaves and generate the OpenAPI document,
-so the three cannot drift apart. Field names follow ``../shared/seeds/`` exactly; fields the
+so the three cannot drift apart. Field names follow the two API documents exactly; fields the
 documents do not show are marked "(not in the document)" in their descriptions.
 
 - ``backtesting-api-v2.md``: the ``V2`` models (project ``.py`` strategies, timestamped results).

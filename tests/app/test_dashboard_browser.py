@@ -19,21 +19,11 @@ from typing import Any
 import httpx
 import pytest
 from api_server import ServerProcess, make_project, start_server, wait_for_status
+from page_probes import EQUITY_POINTS_JS
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-# The largest equity series of the Bokeh document: the live chart's buffer (number of points drawn so far).
-EQUITY_POINTS_JS = """() => {
-  let most = 0;
-  for (const doc of window.Bokeh.documents) {
-    for (const model of doc.all_models) {
-      const data = model.data;
-      if (data && data.equity !== undefined) { most = Math.max(most, data.equity.length); }
-    }
-  }
-  return most;
-}"""
 CURVE_LABELS_JS = """() => {
   const labels = new Set();
   for (const doc of window.Bokeh.documents) {
