@@ -18,7 +18,7 @@ import pandas as pd
 import param
 
 from app.models.messages import message_of
-from lean_runner.engine.results.reader import ResultFolderError, read_result_folder
+from lean_runner.engine.results.reader import ResultFolderError, collector_paused, read_result_folder
 from lean_runner.runners.errors import BacktestRunError
 from lean_runner.services.access import ANYONE, Caller
 
@@ -127,6 +127,8 @@ class ResultDetailModel(param.Parameterized):
                                         "MAX_PRICE_SYMBOLS symbols, the most traded first); see load_prices.")
     synthetic = param.Boolean(default=False, doc="True when the result ran on the generated sample data.")
     error = param.String(default="", doc="Why the result cannot be shown.")
+    revision = param.Integer(default=0, doc="Counts the reads (or failed reads): views redraw once per read, not "
+                                            "once per changed field.")
 
     def __init__(self, *, workbench: Any, caller: Caller = ANYONE, **params: Any) -> None:
         super().__init__(**params)
@@ -139,30 +141,32 @@ class ResultDetailModel(param.Parameterized):
 
     @param.depends("timestamp", watch=True)
     def _load(self) -> None:
-        self.error = ""
         if not self.timestamp:
+            self.param.update(error="", revision=self.revision + 1)
             return
         try:
             read = self.workbench.results.detail(self.timestamp, self.caller)
         except BacktestRunError as error:
-            self.error = message_of(error)
+            self.param.update(error=message_of(error), revision=self.revision + 1)
             return
         detail = read.summary
-        equity = series_of(read.equity)
-        benchmark = series_of(read.benchmark)
-        if not benchmark.empty and not equity.empty and benchmark.iloc[0]:
-            benchmark = benchmark / benchmark.iloc[0] * float(equity.iloc[0])
+        with collector_paused():  # a long curve's frames are many objects, none in a cycle
+            equity = series_of(read.equity)
+            benchmark = series_of(read.benchmark)
+            if not benchmark.empty and not equity.empty and benchmark.iloc[0]:
+                benchmark = benchmark / benchmark.iloc[0] * float(equity.iloc[0])
+            frames = {"drawdown": underwater(equity), "monthly": monthly_returns(equity, detail.initial_cash),
+                      "yearly": yearly_returns(equity, detail.initial_cash), "trades": trades_frame(read.trades),
+                      "orders": orders_frame(read.orders)}
         self._folder = Path(detail.result_path)
+        self._prices_read = False  # before the update: views redraw during it
         self.param.update(
             summary={"strategy_name": detail.strategy_name, "start_date": detail.start_date,
                      "end_date": detail.end_date, "initial_cash": detail.initial_cash,
                      "final_value": detail.final_value, "backtest_id": detail.backtest_id,
                      **detail.statistics.model_dump()},
-            lean_statistics=dict(read.lean_statistics), equity=equity, benchmark=benchmark,
-            drawdown=underwater(equity), monthly=monthly_returns(equity, detail.initial_cash),
-            yearly=yearly_returns(equity, detail.initial_cash), trades=trades_frame(read.trades),
-            orders=orders_frame(read.orders), logs=list(read.logs), synthetic=detail.synthetic_data, prices={})
-        self._prices_read = False
+            lean_statistics=dict(read.lean_statistics), equity=equity, benchmark=benchmark, **frames,
+            logs=list(read.logs), synthetic=detail.synthetic_data, prices={}, error="", revision=self.revision + 1)
 
     def load_prices(self) -> dict[str, pd.Series]:
         """The traded symbols' prices, read from the data folder once, when first asked for (its tab opens)."""

@@ -149,7 +149,7 @@ class ResultDetailView(Viewer):
         super().__init__(**params)
         self.model, self.explain = model, explain
         self.body = pn.Column(sizing_mode="stretch_width")
-        self.model.param.watch(self._show, ["timestamp", "equity", "error"])
+        self.model.param.watch(self._show, "revision")
         self._show()
 
     def _show(self, *_: Any) -> None:

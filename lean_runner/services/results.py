@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lean_runner.engine.results.reader import ResultFolderError, read_result_folder
+from lean_runner.engine.results.reader import ResultFolderError, collector_paused, read_result_folder
 from lean_runner.orchestration import BacktestOrchestrator
 from lean_runner.results_index.index import MAX_PAGE_SIZE
 from lean_runner.results_index.names import resolve_result_folder
@@ -106,6 +106,10 @@ class ResultService:
         """The whole result, read once: the v2 summary, LEAN's statistics, the curves as (seconds, value) pairs,
         trades, orders, logs. The dashboard uses it as it is; :meth:`detail_v2` shapes it for the API."""
         record = self._record_of_folder(timestamp, caller)
+        with collector_paused():
+            return self._read_detail(timestamp, record)
+
+    def _read_detail(self, timestamp: str, record: BacktestRecord | None) -> ResultDetail:
         try:
             folder = self.orchestrator.index.path_of(timestamp)
             result = read_result_folder(folder)

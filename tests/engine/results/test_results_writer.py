@@ -24,6 +24,7 @@ from lean_runner.engine.results import (
     write_result_json,
 )
 from lean_runner.engine.results.charts import EQUITY, RETURN, STRATEGY_EQUITY, Chart, Series
+from lean_runner.engine.results.reader import parse_json
 from lean_runner.engine.results.writer import format_n2, format_percent
 
 ALGO_ID = "1234567890"
@@ -238,6 +239,20 @@ def test_round_trip_through_read_result_folder(tmp_path):
     assert loaded.summary is not None and "Strategy Equity" in loaded.summary["charts"]
     assert loaded.algorithm_log() == result.logs
     assert loaded.files.engine_log == tmp_path / "log.txt"
+
+
+def test_the_fast_json_parser_reads_what_json_reads(tmp_path):
+    # The reader parses with orjson; every written file must come back exactly as the standard library reads it.
+    paths = write_backtest_results(tmp_path, ALGO_ID, _result(equity_points=2_000))
+    for path in (p for p in paths if p.suffix == ".json"):
+        raw = path.read_bytes()
+        assert parse_json(raw) == json.loads(raw)
+    # What only json accepts (NaN, Infinity) still reads, and what neither reads raises json's error.
+    nan_text = b'{"a": NaN, "b": Infinity, "c": [1.5, -0.0]}'
+    parsed = parse_json(nan_text)
+    assert parsed["a"] != parsed["a"] and parsed["b"] == float("inf") and parsed["c"] == [1.5, -0.0]
+    with pytest.raises(json.JSONDecodeError):
+        parse_json(b'{"a": ')
 
 
 def test_read_prefers_the_lean_cli_config_id(tmp_path):
