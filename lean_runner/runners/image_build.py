@@ -37,7 +37,7 @@ DEFAULT_ENGINE_IMAGE = "lean-workbench/engine:latest"
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
 LOCAL_BASE_IMAGE = "lean-workbench/python-base:3.11"
 # What `python -m lean_runner.engine` imports beyond the standard library.
-ENGINE_REQUIREMENTS = ("numpy", "pandas", "tzdata")
+ENGINE_REQUIREMENTS = ("numpy", "pandas", "tzdata", "orjson")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("lean_runner", "api", "app")  # what pyproject's package discovery includes
 
